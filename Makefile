@@ -1,0 +1,91 @@
+# budget-app + its architecture explorer.
+#   make demo   run the whole system locally (real postgres, 2 gunicorn, prometheus, nginx on :8889)
+#   make test   every check and test; installs whatever is missing first
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+
+K8S_DIR   := k8s
+BUNDLE    := public/manifests.yaml
+EXPLORER  := target/debug/explorer
+
+.PHONY: help deps demo down dist bundle fmt-check clippy test test-native test-manifests \
+        test-api test-wasm test-e2e test-stack bench load clean
+
+help:
+	@echo "make demo   - run budget-app locally and open http://127.0.0.1:8889/explorer/"
+	@echo "make down   - stop what make demo started (keeps the database)"
+	@echo "make test   - install what is missing, then run every check and test"
+	@echo "make dist   - build the explorer (release wasm) into dist/"
+	@echo "make bench  - core parse+graph and layout benchmarks"
+	@echo "make load   - 60 s wrk load test through nginx (needs make demo)"
+
+deps:
+	bash scripts/install-deps.sh all
+	cargo fetch --locked
+
+$(EXPLORER): $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.lock
+	cargo build --locked -p explorer-cli
+
+# The redacted bundle the SPA loads, made from k8s/ by the core's CLI.
+bundle: $(EXPLORER)
+	$(EXPLORER) bundle $(K8S_DIR) -o $(BUNDLE)
+
+dist: bundle
+	trunk build --release --locked
+	python3 scripts/externalize-boot-script.py dist
+	@python3 scripts/size-report.py dist
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --locked -p explorer-core -p explorer-cli --all-targets -- -D warnings
+	cargo clippy --locked -p explorer --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test --locked -p explorer-core -p explorer-cli
+
+test-manifests:
+	bash scripts/check-manifests.sh
+
+test-api:
+	bash scripts/test-api.sh
+
+# A few wasm-bindgen tests in headless Chromium (webdriver.json holds the flags).
+test-wasm:
+	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
+	  cargo test --locked -p explorer --target wasm32-unknown-unknown --test wasm
+
+# Playwright in real Chromium against the real nginx of the local stack.
+test-e2e:
+	trap 'bash stack/down.sh' EXIT; \
+	  bash stack/up.sh && \
+	  bash scripts/test-stack.sh && \
+	  node --test --test-concurrency=1 tests/e2e/
+
+# The stack's own acceptance checks (health, allowlist, outage and recovery), without the browser.
+test-stack:
+	trap 'bash stack/down.sh' EXIT; bash stack/up.sh && bash scripts/test-stack.sh
+
+test: deps fmt-check clippy test-native test-manifests test-api dist test-wasm test-e2e
+	@echo "make test: all green"
+
+demo: deps dist
+	bash stack/up.sh
+
+down:
+	bash stack/down.sh
+
+bench:
+	cargo run --release --locked -p explorer-core --example bench
+	cargo run --release --locked -p explorer-core --example layout_bench
+
+load:
+	bash scripts/load-test.sh
+
+clean:
+	rm -rf dist target/wasm-bindgen-test $(BUNDLE)

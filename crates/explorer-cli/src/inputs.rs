@@ -1,0 +1,62 @@
+//! Reading manifest files and directories.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use explorer_core::load::Source;
+
+fn is_manifest(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {
+    if depth > 32 {
+        return Err(format!("{}: directories nested too deep", dir.display()));
+    }
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        let meta = fs::symlink_metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if meta.is_dir() {
+            walk(&p, out, depth + 1)?;
+        } else if meta.is_file() && is_manifest(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Files named on the command line, and *.yml / *.yaml under directories (sorted), read as
+/// UTF-8. Refuses inputs larger than `max_bytes` before reading them.
+pub fn read_sources(paths: &[String], max_bytes: usize) -> Result<Vec<Source>, String> {
+    let mut files = Vec::new();
+    for p in paths {
+        let path = Path::new(p);
+        let meta = fs::metadata(path).map_err(|e| format!("cannot read {p}: {e}"))?;
+        if meta.is_dir() {
+            walk(path, &mut files, 0)?;
+        } else {
+            files.push(path.to_path_buf());
+        }
+    }
+    let mut total: u64 = 0;
+    for f in &files {
+        total += fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+    }
+    if total > max_bytes as u64 {
+        return Err(format!(
+            "input too large: {total} bytes in {} file(s), the limit is {max_bytes} bytes",
+            files.len()
+        ));
+    }
+    files
+        .iter()
+        .map(|f| {
+            let bytes = fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", f.display()))?;
+            Ok(Source::new(f.to_string_lossy().into_owned(), text))
+        })
+        .collect()
+}

@@ -1,0 +1,205 @@
+//! Text, JSON, DOT and Mermaid renderings.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use explorer_core::graph::Graph;
+use explorer_core::quantity::{format_cpu, format_memory};
+use explorer_core::relations::Family;
+use explorer_core::resources::ResourceTable;
+use explorer_core::Model;
+use serde_json::json;
+
+pub fn graph_json(g: &Graph, model: &Model) -> String {
+    let v = json!({
+        "nodes": g.nodes,
+        "edges": g.edges,
+        "findings": g.findings,
+        "load_errors": model.errors,
+        "host_ports": model.host_ports,
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn family_colour(f: Family) -> &'static str {
+    match f {
+        Family::Traffic => "#1f77b4",
+        Family::Config => "#7f7f7f",
+        Family::Storage => "#8c564b",
+        Family::Rbac => "#9467bd",
+        Family::Metrics => "#ff7f0e",
+        Family::Policy => "#2ca02c",
+        Family::Entry => "#d62728",
+    }
+}
+
+fn dot_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+pub fn graph_dot(g: &Graph) -> String {
+    let mut s = String::from("digraph explorer {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"sans-serif\"];\n");
+    for n in &g.nodes {
+        let label = match &n.namespace {
+            Some(ns) => format!("{}\\n{ns}/{}", n.kind, n.name),
+            None => format!("{}\\n{}", n.kind, n.name),
+        };
+        let _ = writeln!(
+            s,
+            "  \"{}\" [label=\"{}\"];",
+            dot_escape(&n.id),
+            dot_escape(&label).replace("\\\\n", "\\n")
+        );
+    }
+    for e in &g.edges {
+        let _ = writeln!(
+            s,
+            "  \"{}\" -> \"{}\" [label=\"{}\", color=\"{}\", tooltip=\"{}\"];",
+            dot_escape(&e.from),
+            dot_escape(&e.to),
+            e.rule,
+            family_colour(e.family),
+            dot_escape(&e.provenance)
+        );
+    }
+    s.push_str("}\n");
+    s
+}
+
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;")
+}
+
+pub fn graph_mermaid(g: &Graph) -> String {
+    let ids: BTreeMap<&str, String> = g
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+        .collect();
+    let mut s = String::from("flowchart LR\n");
+    for n in &g.nodes {
+        let label = match &n.namespace {
+            Some(ns) => format!("{}<br/>{ns}/{}", n.kind, n.name),
+            None => format!("{}<br/>{}", n.kind, n.name),
+        };
+        let _ = writeln!(s, "  {}[\"{}\"]", ids[n.id.as_str()], mermaid_text(&label));
+    }
+    for e in &g.edges {
+        if let (Some(a), Some(b)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
+            let _ = writeln!(s, "  {a} -->|{}| {b}", e.rule);
+        }
+    }
+    s
+}
+
+pub fn resources_json(t: &ResourceTable) -> String {
+    let mut s = serde_json::to_string_pretty(t).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn resources_text(t: &ResourceTable) -> String {
+    let mut rows: Vec<[String; 7]> = vec![[
+        "WORKLOAD".into(),
+        "KIND".into(),
+        "PODS".into(),
+        "CPU REQ".into(),
+        "CPU LIM".into(),
+        "MEM REQ".into(),
+        "MEM LIM".into(),
+    ]];
+    for r in &t.rows {
+        rows.push([
+            format!("{}/{}", r.namespace.as_deref().unwrap_or(""), r.name),
+            r.kind.clone(),
+            if r.per_node {
+                format!("{}/node", r.pods)
+            } else {
+                r.pods.to_string()
+            },
+            format_cpu(r.cpu_request_millicores),
+            format_cpu(r.cpu_limit_millicores),
+            format_memory(r.memory_request_bytes),
+            format_memory(r.memory_limit_bytes),
+        ]);
+    }
+    rows.push([
+        "TOTAL".into(),
+        String::new(),
+        t.total.pods.to_string(),
+        format_cpu(t.total.cpu_request_millicores),
+        format_cpu(t.total.cpu_limit_millicores),
+        format_memory(t.total.memory_request_bytes),
+        format_memory(t.total.memory_limit_bytes),
+    ]);
+    let widths: Vec<usize> = (0..7)
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut s = String::new();
+    for r in &rows {
+        let line: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i < 2 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect();
+        let _ = writeln!(s, "{}", line.join("  ").trim_end());
+    }
+    s.push_str("(per-pod values; TOTAL = sum of per-pod × pods)\n");
+    for r in &t.rows {
+        for m in &r.missing {
+            let _ = writeln!(s, "missing: {} {m}", r.workload);
+        }
+    }
+    for e in &t.errors {
+        let _ = writeln!(s, "error: {} {}: {}", e.workload, e.container, e.message);
+    }
+    s
+}
+
+pub fn lint_text(g: &Graph, t: &ResourceTable, model: &Model) -> String {
+    let mut s = String::new();
+    for e in &model.errors {
+        let _ = writeln!(
+            s,
+            "error load {}:{} (document {}): {}",
+            e.path, e.line, e.doc_index, e.message
+        );
+    }
+    for f in &g.findings {
+        let _ = writeln!(s, "{} {} {}: {}", f.severity, f.rule, f.object, f.message);
+    }
+    for r in &t.rows {
+        for m in &r.missing {
+            let _ = writeln!(s, "warning missing-resources {}: {m}", r.workload);
+        }
+    }
+    for e in &t.errors {
+        let _ = writeln!(
+            s,
+            "error invalid-quantity {}: {}: {}",
+            e.workload, e.container, e.message
+        );
+    }
+    let errors = model.errors.len()
+        + g.findings
+            .iter()
+            .filter(|f| f.severity == explorer_core::relations::Severity::Error)
+            .count();
+    let _ = writeln!(
+        s,
+        "{} objects, {} edges, {} findings, {errors} errors",
+        model.objects.len(),
+        g.edges.len(),
+        g.findings.len()
+    );
+    s
+}

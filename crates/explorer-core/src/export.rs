@@ -1,0 +1,169 @@
+//! A standalone SVG file of a [`Scene`]: the same geometry the SPA draws, with
+//! its styles embedded so it opens anywhere (slides, docs, a browser tab).
+
+use std::fmt::Write;
+
+use crate::scene::{PlacedNode, Scene};
+use crate::view::Role;
+
+/// Colours for the exported file (the light theme).
+const STYLE: &str = r#"
+text { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; fill: #172033; }
+.frame rect { fill: #eef2fb; stroke: #c5cde0; stroke-dasharray: 6 4; }
+.frame.cluster rect { fill: #f8f9fc; stroke: #b5bfd6; stroke-dasharray: none; }
+.frame text { font-size: 13px; font-weight: 600; fill: #4a5570; }
+.node rect.card { fill: #ffffff; stroke: #c5cde0; }
+.node rect.pod { fill: #ffffff; stroke: #c5cde0; }
+.node .band { stroke: none; }
+.node .name { font-size: 14px; font-weight: 650; }
+.node .kind { font-size: 11px; fill: #7b859c; }
+.node .icon { fill: none; stroke: #4a5570; stroke-width: 1.6; }
+.tier-proxy .band { fill: #2563eb; } .tier-api .band { fill: #16a34a; }
+.tier-database .band { fill: #d97706; } .tier-monitoring .band { fill: #7c3aed; }
+.tier-visualization .band { fill: #db2777; } .tier-other .band { fill: #64748b; }
+.edge path { fill: none; stroke-width: 1.8; }
+.edge.traffic path { stroke: #2563eb; } .edge.config path { stroke: #7c3aed; stroke-dasharray: 5 4; }
+.edge.storage path { stroke: #b45309; } .edge.rbac path { stroke: #be185d; stroke-dasharray: 2 4; }
+.edge.metrics path { stroke: #0f766e; stroke-dasharray: 8 4; } .edge.policy path { stroke: #64748b; stroke-dasharray: 1 4; }
+.edge.entry path { stroke: #111827; stroke-width: 2.2; }
+.edge text { font-size: 12px; fill: #4a5570; }
+"#;
+
+/// CSS class for a node's tier colour.
+pub fn tier_class(group: Option<&str>) -> &'static str {
+    match group {
+        Some("proxy" | "gateway" | "frontend" | "ingress" | "web") => "tier-proxy",
+        Some("api" | "backend" | "app" | "application") => "tier-api",
+        Some("database" | "db" | "cache" | "storage") => "tier-database",
+        Some("monitoring" | "metrics") => "tier-monitoring",
+        Some("visualization" | "dashboard" | "dashboards") => "tier-visualization",
+        _ => "tier-other",
+    }
+}
+
+/// Short label of a kind for node subtitles.
+pub fn kind_label(node: &PlacedNode) -> String {
+    let n = &node.node;
+    match (n.role, n.replicas) {
+        (Role::Workload, Some(r)) => format!("{} · {} pod{}", n.kind, r, if r == 1 { "" } else { "s" }),
+        (Role::External, _) => "outside the cluster".to_string(),
+        _ => n.kind.clone(),
+    }
+}
+
+/// An icon per kind, as SVG path data in a 20×20 box.
+pub fn kind_icon(kind: &str) -> &'static str {
+    match kind {
+        "External" => "M10 2a8 8 0 1 0 0 16a8 8 0 1 0 0-16M2 10h16M10 2c3 3 3 13 0 16M10 2c-3 3-3 13 0 16",
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => "M3 5h14v10H3zM6 8h8M6 12h5",
+        "Job" | "CronJob" => "M10 3a7 7 0 1 0 0 14a7 7 0 1 0 0-14M10 6v4l3 2",
+        "Pod" => "M4 6l6-3 6 3v8l-6 3-6-3z",
+        "Service" => "M3 10h4M13 10h4M10 3v4M10 13v4M7 7h6v6H7z",
+        "Ingress" => "M3 10h11M10 6l4 4-4 4M17 4v12",
+        "ConfigMap" => "M5 3h7l3 3v11H5zM8 9h5M8 12h5",
+        "Secret" => "M6 9V7a4 4 0 0 1 8 0v2M5 9h10v8H5zM10 12v2",
+        "PersistentVolumeClaim" | "PersistentVolume" => "M4 5c0-2 12-2 12 0v10c0 2-12 2-12 0zM4 5c0 2 12 2 12 0",
+        "ServiceAccount" => "M10 4a3 3 0 1 0 0 6a3 3 0 1 0 0-6M4 17c0-4 12-4 12 0",
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => "M10 2l7 3v5c0 4-3 7-7 8c-4-1-7-4-7-8V5z",
+        "NetworkPolicy" => "M3 3h14v14H3zM3 10h14M10 3v14",
+        "HorizontalPodAutoscaler" => "M3 14l5-5 3 3 6-6M13 6h4v4",
+        _ => "M4 4h12v12H4z",
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The scene as a standalone SVG document.
+pub fn standalone_svg(scene: &Scene, title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.1} {h:.1}" role="img" aria-label="{t}">
+<title>{t}</title>
+<style>{STYLE}</style>
+<defs>"#,
+        w = scene.width,
+        h = scene.height,
+        t = esc(title)
+    );
+    for (family, colour) in [
+        ("traffic", "#2563eb"),
+        ("config", "#7c3aed"),
+        ("storage", "#b45309"),
+        ("rbac", "#be185d"),
+        ("metrics", "#0f766e"),
+        ("policy", "#64748b"),
+        ("entry", "#111827"),
+    ] {
+        let _ = write!(
+            s,
+            r#"<marker id="arrow-{family}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{colour}"/></marker>"#
+        );
+    }
+    s.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    for f in &scene.frames {
+        let class = if f.id == "cluster" { "frame cluster" } else { "frame" };
+        let _ = writeln!(
+            s,
+            r#"<g class="{class}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="14"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
+            f.x,
+            f.y,
+            f.width,
+            f.height,
+            f.x + 14.0,
+            f.y + 19.0,
+            esc(&f.label)
+        );
+    }
+    for e in &scene.edges {
+        let fam = e.family.as_str();
+        let _ = write!(
+            s,
+            r#"<g class="edge {fam}" data-from="{}" data-to="{}"><path d="{}" marker-end="url(#arrow-{fam})"/>"#,
+            esc(&e.from),
+            esc(&e.to),
+            e.path
+        );
+        if let Some(l) = &e.label {
+            let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, l.x, l.y, esc(&l.text));
+        }
+        s.push_str("</g>\n");
+    }
+    for n in &scene.nodes {
+        let tier = tier_class(n.node.group.as_deref());
+        let _ = write!(s, r#"<g class="node {tier}" data-id="{}">"#, esc(&n.node.id));
+        let pods = if n.node.role == Role::Workload { n.node.replicas.unwrap_or(1).clamp(1, 3) } else { 1 };
+        let stack = f64::from(pods - 1) * 5.0;
+        for i in (1..pods).rev() {
+            let o = f64::from(i) * 5.0;
+            let _ = write!(
+                s,
+                r#"<rect class="pod" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="10"/>"#,
+                n.x + o,
+                n.y + stack - o,
+                n.width - stack,
+                n.height - stack
+            );
+        }
+        let (cx, cy, cw, ch) = (n.x, n.y + stack, n.width - stack, n.height - stack);
+        let _ = write!(
+            s,
+            r#"<rect class="card" x="{cx:.1}" y="{cy:.1}" width="{cw:.1}" height="{ch:.1}" rx="10"/><rect class="band" x="{cx:.1}" y="{cy:.1}" width="5" height="{ch:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text class="kind" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            cx + 14.0,
+            cy + ch / 2.0 - 10.0,
+            kind_icon(&n.node.kind),
+            cx + 44.0,
+            cy + ch / 2.0 - 2.0,
+            esc(&n.node.name),
+            cx + 44.0,
+            cy + ch / 2.0 + 14.0,
+            esc(&kind_label(n))
+        );
+        s.push('\n');
+    }
+    s.push_str("</svg>\n");
+    s
+}

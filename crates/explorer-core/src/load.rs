@@ -1,0 +1,447 @@
+//! Loading multi-document YAML from many files into a [`Model`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::de::DeserializeOwned;
+use serde_yaml::Value;
+
+use crate::model::{is_cluster_scoped, Body, HostPort, Object, ObjectId, SourceRef};
+pub use crate::model::{LoadError, Model};
+use crate::yaml::{is_blank, parse_value, scalar_string, split_documents, Chunk};
+
+/// One input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    pub path: String,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Limits applied while loading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Total input size in bytes above which loading is refused.
+    pub max_total_bytes: usize,
+    /// YAML nodes a document may expand to, per byte of its text (aliases included).
+    pub node_budget_per_byte: usize,
+}
+
+/// 20 MB.
+pub const DEFAULT_MAX_TOTAL_BYTES: usize = 20 * 1000 * 1000;
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            max_total_bytes: DEFAULT_MAX_TOTAL_BYTES,
+            node_budget_per_byte: 4,
+        }
+    }
+}
+
+/// Loads every document of every source with default limits.
+pub fn load_sources(sources: &[Source]) -> Model {
+    load_sources_with(sources, &LoadOptions::default())
+}
+
+/// Loads every document of every source. Bad documents become [`LoadError`]s and do not
+/// stop the others. Objects are sorted by id; a duplicate id keeps the first object.
+pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
+    let total: usize = sources.iter().map(|s| s.text.len()).sum();
+    if total > options.max_total_bytes {
+        return Model {
+            errors: vec![LoadError {
+                path: sources.first().map(|s| s.path.clone()).unwrap_or_default(),
+                doc_index: 0,
+                line: 0,
+                message: format!(
+                    "input too large: {total} bytes in {} file(s), the limit is {} bytes",
+                    sources.len(),
+                    options.max_total_bytes
+                ),
+            }],
+            ..Model::default()
+        };
+    }
+    let mut loader = Loader::default();
+    for source in sources {
+        loader.load_source(source, options);
+    }
+    loader.finish()
+}
+
+#[derive(Default)]
+struct Loader {
+    objects: Vec<Object>,
+    host_ports: Vec<HostPort>,
+    errors: Vec<LoadError>,
+}
+
+fn is_kustomization_file(path: &str) -> bool {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    matches!(
+        file,
+        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+    )
+}
+
+/// `# source: path#doc_index` written by the bundle.
+fn bundle_source_comment(text: &str) -> Option<(String, usize)> {
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t.starts_with("---") {
+            continue;
+        }
+        let rest = t.strip_prefix("# source: ")?;
+        let (path, idx) = rest.rsplit_once('#')?;
+        return Some((path.to_string(), idx.trim().parse().ok()?));
+    }
+    None
+}
+
+impl Loader {
+    fn load_source(&mut self, source: &Source, options: &LoadOptions) {
+        if is_kustomization_file(&source.path) {
+            return;
+        }
+        let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
+        for (doc_index, chunk) in split_documents(text).into_iter().enumerate() {
+            self.load_chunk(&source.path, doc_index, chunk, options);
+        }
+    }
+
+    fn error(&mut self, path: &str, doc_index: usize, line: usize, message: String) {
+        self.errors.push(LoadError {
+            path: path.to_string(),
+            doc_index,
+            line,
+            message,
+        });
+    }
+
+    fn load_chunk(
+        &mut self,
+        path: &str,
+        doc_index: usize,
+        chunk: Chunk<'_>,
+        options: &LoadOptions,
+    ) {
+        if is_blank(chunk.text) {
+            return;
+        }
+        let budget = chunk
+            .text
+            .len()
+            .saturating_mul(options.node_budget_per_byte)
+            .saturating_add(10_000);
+        let value = match parse_value(chunk.text, budget) {
+            Ok(v) => v,
+            Err(e) => {
+                let line = e.line.map_or(chunk.line, |l| chunk.line + l - 1);
+                self.error(
+                    path,
+                    doc_index,
+                    line,
+                    format!("invalid YAML: {}", e.message),
+                );
+                return;
+            }
+        };
+        if value.is_null() {
+            return;
+        }
+        let source = match bundle_source_comment(chunk.text) {
+            Some((p, i)) => SourceRef {
+                path: p,
+                doc_index: i,
+                line: chunk.line,
+            },
+            None => SourceRef {
+                path: path.to_string(),
+                doc_index,
+                line: chunk.line,
+            },
+        };
+        self.load_value(value, chunk, &source, path, doc_index);
+    }
+
+    fn load_value(
+        &mut self,
+        value: Value,
+        chunk: Chunk<'_>,
+        source: &SourceRef,
+        path: &str,
+        doc_index: usize,
+    ) {
+        let Value::Mapping(map) = &value else {
+            self.error(
+                path,
+                doc_index,
+                chunk.line,
+                "not a Kubernetes object: expected a mapping with apiVersion and kind".into(),
+            );
+            return;
+        };
+        let api_version = map.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+        let kind = map.get("kind").and_then(Value::as_str).unwrap_or("");
+        if api_version.is_empty() || kind.is_empty() {
+            self.error(
+                path,
+                doc_index,
+                chunk.line,
+                "not a Kubernetes object: missing apiVersion or kind".into(),
+            );
+            return;
+        }
+        if api_version.starts_with("kustomize.config.k8s.io") && kind == "Kustomization" {
+            return;
+        }
+        if api_version.starts_with("k3d.io/") && kind == "Simple" {
+            self.host_ports.extend(k3d_host_ports(&value));
+            return;
+        }
+        if api_version == "v1" && kind == "List" {
+            let items = match map.get("items") {
+                Some(Value::Sequence(items)) => items.clone(),
+                _ => Vec::new(),
+            };
+            for item in items {
+                self.load_value(item, chunk, source, path, doc_index);
+            }
+            return;
+        }
+        let (api_version, kind) = (api_version.to_string(), kind.to_string());
+        let meta = map.get("metadata");
+        let name = meta
+            .and_then(|m| m.get("name"))
+            .and_then(scalar_string)
+            .unwrap_or_default();
+        if name.is_empty() {
+            self.error(
+                path,
+                doc_index,
+                chunk.line,
+                format!("{kind} has no metadata.name"),
+            );
+            return;
+        }
+        let namespace = if is_cluster_scoped(&kind) {
+            None
+        } else {
+            Some(
+                meta.and_then(|m| m.get("namespace"))
+                    .and_then(scalar_string)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| "default".to_string()),
+            )
+        };
+        let labels = string_map(meta.and_then(|m| m.get("labels")));
+        let annotations = string_map(meta.and_then(|m| m.get("annotations")));
+        let body = match typed_body(&api_version, &kind, value, chunk.text) {
+            Ok(b) => b,
+            Err((line, message)) => {
+                let line = line.map_or(chunk.line, |l| chunk.line + l - 1);
+                self.error(
+                    path,
+                    doc_index,
+                    line,
+                    format!("invalid {kind} {name}: {message}"),
+                );
+                return;
+            }
+        };
+        self.objects.push(Object {
+            id: ObjectId::new(&kind, namespace.as_deref(), &name),
+            api_version,
+            kind,
+            namespace,
+            name,
+            labels,
+            annotations,
+            source: source.clone(),
+            body,
+        });
+    }
+
+    fn finish(mut self) -> Model {
+        // Stable sort keeps load order among duplicates; the first one wins.
+        self.objects.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut objects: Vec<Object> = Vec::with_capacity(self.objects.len());
+        for o in self.objects {
+            match objects.last() {
+                Some(prev) if prev.id == o.id => self.errors.push(LoadError {
+                    path: o.source.path.clone(),
+                    doc_index: o.source.doc_index,
+                    line: o.source.line,
+                    message: format!(
+                        "duplicate object {} (first defined in {}#{}); ignored",
+                        o.id, prev.source.path, prev.source.doc_index
+                    ),
+                }),
+                _ => objects.push(o),
+            }
+        }
+        self.host_ports.sort();
+        self.host_ports.dedup();
+        self.errors.sort();
+        Model {
+            objects,
+            host_ports: self.host_ports,
+            errors: self.errors,
+        }
+    }
+}
+
+fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(Value::Mapping(m)) = v {
+        for (k, v) in m {
+            if let (Some(k), Some(v)) = (scalar_string(k), scalar_string(v)) {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
+}
+
+/// Converts the value to a typed struct; on failure re-parses the text to find the line.
+fn typed<T: DeserializeOwned>(
+    value: Value,
+    text: &str,
+    wrap: fn(Box<T>) -> Body,
+) -> Result<Body, (Option<usize>, String)> {
+    match serde_yaml::from_value::<T>(value) {
+        Ok(t) => Ok(wrap(Box::new(t))),
+        Err(e) => {
+            let line = serde_yaml::from_str::<T>(text)
+                .err()
+                .and_then(|e2| e2.location().map(|l| l.line()));
+            Err((line, e.to_string()))
+        }
+    }
+}
+
+type BodyResult = Result<Body, (Option<usize>, String)>;
+
+fn typed_body(api_version: &str, kind: &str, value: Value, text: &str) -> BodyResult {
+    use k8s_openapi::api::{apps, autoscaling, batch, core, networking, rbac};
+    let v = value;
+    match (api_version, kind) {
+        ("v1", "Namespace") => typed::<core::v1::Namespace>(v, text, Body::Namespace),
+        ("v1", "Pod") => typed::<core::v1::Pod>(v, text, Body::Pod),
+        ("v1", "Service") => typed::<core::v1::Service>(v, text, Body::Service),
+        ("v1", "ConfigMap") => typed::<core::v1::ConfigMap>(v, text, Body::ConfigMap),
+        ("v1", "Secret") => typed::<core::v1::Secret>(v, text, Body::Secret),
+        ("v1", "PersistentVolume") => {
+            typed::<core::v1::PersistentVolume>(v, text, Body::PersistentVolume)
+        }
+        ("v1", "PersistentVolumeClaim") => {
+            typed::<core::v1::PersistentVolumeClaim>(v, text, Body::PersistentVolumeClaim)
+        }
+        ("v1", "ServiceAccount") => {
+            typed::<core::v1::ServiceAccount>(v, text, Body::ServiceAccount)
+        }
+        ("apps/v1", "Deployment") => typed::<apps::v1::Deployment>(v, text, Body::Deployment),
+        ("apps/v1", "StatefulSet") => typed::<apps::v1::StatefulSet>(v, text, Body::StatefulSet),
+        ("apps/v1", "DaemonSet") => typed::<apps::v1::DaemonSet>(v, text, Body::DaemonSet),
+        ("batch/v1", "Job") => typed::<batch::v1::Job>(v, text, Body::Job),
+        ("batch/v1", "CronJob") => typed::<batch::v1::CronJob>(v, text, Body::CronJob),
+        ("networking.k8s.io/v1", "Ingress") => {
+            typed::<networking::v1::Ingress>(v, text, Body::Ingress)
+        }
+        ("networking.k8s.io/v1", "NetworkPolicy") => {
+            typed::<networking::v1::NetworkPolicy>(v, text, Body::NetworkPolicy)
+        }
+        ("rbac.authorization.k8s.io/v1", "Role") => typed::<rbac::v1::Role>(v, text, Body::Role),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole") => {
+            typed::<rbac::v1::ClusterRole>(v, text, Body::ClusterRole)
+        }
+        ("rbac.authorization.k8s.io/v1", "RoleBinding") => {
+            typed::<rbac::v1::RoleBinding>(v, text, Body::RoleBinding)
+        }
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => {
+            typed::<rbac::v1::ClusterRoleBinding>(v, text, Body::ClusterRoleBinding)
+        }
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => typed::<
+            autoscaling::v2::HorizontalPodAutoscaler,
+        >(
+            v, text, Body::HorizontalPodAutoscaler
+        ),
+        _ => Ok(Body::Generic(v)),
+    }
+}
+
+/// `ports: - port: "[ip:]8889:80[/tcp]"  nodeFilters: [loadbalancer]` of a k3d Simple config.
+fn k3d_host_ports(config: &Value) -> Vec<HostPort> {
+    let mut out = Vec::new();
+    let Some(Value::Sequence(ports)) = config.get("ports") else {
+        return out;
+    };
+    for entry in ports {
+        let Some(spec) = entry.get("port").and_then(scalar_string) else {
+            continue;
+        };
+        let filters: Vec<String> = match entry.get("nodeFilters") {
+            Some(Value::Sequence(f)) => f.iter().filter_map(scalar_string).collect(),
+            _ => Vec::new(),
+        };
+        if let Some((host, container)) = parse_port_mapping(&spec) {
+            out.push(HostPort {
+                host,
+                container,
+                node_filter: filters.join(","),
+            });
+        }
+    }
+    out
+}
+
+/// `8889:80`, `0.0.0.0:8889:80/tcp` → (8889, 80).
+pub fn parse_port_mapping(spec: &str) -> Option<(u16, u16)> {
+    let spec = spec.split('/').next()?;
+    let mut parts = spec.rsplit(':');
+    let container = parts.next()?.trim().parse().ok()?;
+    let host = parts.next()?.trim().parse().ok()?;
+    Some((host, container))
+}
+
+/// Counts objects per kind (handy for summaries).
+pub fn kind_counts(model: &Model) -> BTreeMap<String, usize> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for o in &model.objects {
+        *counts.entry(o.kind.as_str()).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn port_mappings() {
+        assert_eq!(parse_port_mapping("8889:80"), Some((8889, 80)));
+        assert_eq!(parse_port_mapping("0.0.0.0:8889:80/tcp"), Some((8889, 80)));
+        assert_eq!(parse_port_mapping("80"), None);
+        assert_eq!(parse_port_mapping("x:80"), None);
+    }
+
+    #[test]
+    fn kustomization_files_are_ignored() {
+        let m = load_sources(&[Source::new(
+            "k8s/kustomization.yaml",
+            "resources:\n- a.yml\n",
+        )]);
+        assert!(m.objects.is_empty() && m.errors.is_empty());
+    }
+}

@@ -1,0 +1,330 @@
+//! The loaded model: Kubernetes objects with identity, source and typed body.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
+use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
+use k8s_openapi::api::batch::v1::{CronJob, Job};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Namespace, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec, Secret, Service,
+    ServiceAccount,
+};
+use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
+use serde::{Serialize, Serializer};
+
+/// Identity of an object: `Kind/namespace/name` (namespace empty when cluster-scoped).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId {
+    pub kind: String,
+    /// `None` for cluster-scoped kinds.
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl ObjectId {
+    pub fn new(kind: &str, namespace: Option<&str>, name: &str) -> Self {
+        ObjectId {
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+
+    /// Parses `Kind/namespace/name`; an empty namespace means cluster-scoped.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut parts = s.splitn(3, '/');
+        let kind = parts.next().filter(|k| !k.is_empty())?;
+        let ns = parts.next()?;
+        let name = parts.next().filter(|n| !n.is_empty())?;
+        Some(ObjectId::new(kind, (!ns.is_empty()).then_some(ns), name))
+    }
+
+    /// The id of the synthetic node standing for the outside world.
+    pub fn external() -> Self {
+        ObjectId::new(EXTERNAL_KIND, None, EXTERNAL_NAME)
+    }
+}
+
+pub const EXTERNAL_KIND: &str = "External";
+pub const EXTERNAL_NAME: &str = "internet";
+/// `External//internet`.
+pub const EXTERNAL_ID: &str = "External//internet";
+
+impl fmt::Display for ObjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}/{}/{}",
+            self.kind,
+            self.namespace.as_deref().unwrap_or(""),
+            self.name
+        )
+    }
+}
+
+impl Serialize for ObjectId {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where a document came from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct SourceRef {
+    pub path: String,
+    /// 0-based index of the document in its file.
+    pub doc_index: usize,
+    /// 1-based line of the document start.
+    pub line: usize,
+}
+
+/// The typed body of an object. Unknown kinds stay generic YAML.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    Namespace(Box<Namespace>),
+    Deployment(Box<Deployment>),
+    StatefulSet(Box<StatefulSet>),
+    DaemonSet(Box<DaemonSet>),
+    Job(Box<Job>),
+    CronJob(Box<CronJob>),
+    Pod(Box<Pod>),
+    Service(Box<Service>),
+    Ingress(Box<Ingress>),
+    ConfigMap(Box<ConfigMap>),
+    Secret(Box<Secret>),
+    PersistentVolume(Box<PersistentVolume>),
+    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
+    ServiceAccount(Box<ServiceAccount>),
+    Role(Box<Role>),
+    ClusterRole(Box<ClusterRole>),
+    RoleBinding(Box<RoleBinding>),
+    ClusterRoleBinding(Box<ClusterRoleBinding>),
+    NetworkPolicy(Box<NetworkPolicy>),
+    HorizontalPodAutoscaler(Box<HorizontalPodAutoscaler>),
+    Generic(serde_yaml::Value),
+}
+
+/// One loaded Kubernetes object.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Object {
+    pub id: ObjectId,
+    pub api_version: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+    pub source: SourceRef,
+    pub body: Body,
+}
+
+/// A borrowed view of the pod template of a workload (or of a bare Pod).
+#[derive(Clone, Copy, Debug)]
+pub struct PodView<'a> {
+    pub labels: Option<&'a BTreeMap<String, String>>,
+    pub annotations: Option<&'a BTreeMap<String, String>>,
+    pub spec: &'a PodSpec,
+}
+
+impl<'a> PodView<'a> {
+    /// Init containers, then containers.
+    pub fn all_containers(
+        &self,
+    ) -> impl Iterator<Item = &'a k8s_openapi::api::core::v1::Container> + 'a {
+        let spec = self.spec;
+        spec.init_containers
+            .iter()
+            .flatten()
+            .chain(spec.containers.iter())
+    }
+}
+
+/// Kinds that run pods.
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "Job",
+    "CronJob",
+    "Pod",
+];
+
+impl Object {
+    pub fn is_workload(&self) -> bool {
+        WORKLOAD_KINDS.contains(&self.kind.as_str())
+    }
+
+    /// The pod template (labels + spec) of a workload or Pod.
+    pub fn pod(&self) -> Option<PodView<'_>> {
+        fn tmpl(t: &k8s_openapi::api::core::v1::PodTemplateSpec) -> Option<PodView<'_>> {
+            Some(PodView {
+                labels: t.metadata.as_ref().and_then(|m| m.labels.as_ref()),
+                annotations: t.metadata.as_ref().and_then(|m| m.annotations.as_ref()),
+                spec: t.spec.as_ref()?,
+            })
+        }
+        match &self.body {
+            Body::Deployment(d) => tmpl(&d.spec.template),
+            Body::StatefulSet(s) => tmpl(&s.spec.template),
+            Body::DaemonSet(d) => tmpl(&d.spec.template),
+            Body::Job(j) => tmpl(&j.spec.as_ref()?.template),
+            Body::CronJob(c) => tmpl(&c.spec.job_template.spec.as_ref()?.template),
+            Body::Pod(p) => Some(PodView {
+                labels: Some(&self.labels),
+                annotations: Some(&self.annotations),
+                spec: p.spec.as_ref()?,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Declared replicas: Deployment/StatefulSet (default 1), Job parallelism, 1 for the rest.
+    pub fn replicas(&self) -> Option<u32> {
+        let clamp = |n: Option<i32>| n.unwrap_or(1).max(0) as u32;
+        match &self.body {
+            Body::Deployment(d) => Some(clamp(d.spec.replicas)),
+            Body::StatefulSet(s) => Some(clamp(s.spec.replicas)),
+            Body::DaemonSet(_) | Body::Pod(_) => Some(1),
+            Body::Job(j) => Some(job_pods(j.spec.as_ref())),
+            Body::CronJob(c) => Some(job_pods(c.spec.job_template.spec.as_ref())),
+            _ => None,
+        }
+    }
+
+    /// String data of a ConfigMap or Secret (Secret `data` decoded lossily as UTF-8).
+    pub fn string_data(&self) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        match &self.body {
+            Body::ConfigMap(cm) => {
+                for (k, v) in cm.data.iter().flatten() {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Body::Secret(s) => {
+                for (k, v) in s.data.iter().flatten() {
+                    out.insert(k.clone(), String::from_utf8_lossy(&v.0).into_owned());
+                }
+                for (k, v) in s.string_data.iter().flatten() {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+impl Body {
+    /// Mutable pod spec of a workload body.
+    pub fn pod_spec_mut(&mut self) -> Option<&mut PodSpec> {
+        match self {
+            Body::Deployment(d) => d.spec.template.spec.as_mut(),
+            Body::StatefulSet(s) => s.spec.template.spec.as_mut(),
+            Body::DaemonSet(d) => d.spec.template.spec.as_mut(),
+            Body::Job(j) => j.spec.as_mut()?.template.spec.as_mut(),
+            Body::CronJob(c) => c.spec.job_template.spec.as_mut()?.template.spec.as_mut(),
+            Body::Pod(p) => p.spec.as_mut(),
+            _ => None,
+        }
+    }
+}
+
+fn job_pods(spec: Option<&k8s_openapi::api::batch::v1::JobSpec>) -> u32 {
+    let Some(spec) = spec else { return 1 };
+    let parallelism = spec.parallelism.unwrap_or(1).max(0) as u32;
+    match spec.completions {
+        Some(c) if c >= 0 => parallelism.min(c as u32),
+        _ => parallelism,
+    }
+}
+
+/// A host port published by k3d (`ports: - port: "8889:80"`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HostPort {
+    pub host: u16,
+    pub container: u16,
+    /// Node filters joined with `,` (e.g. `loadbalancer`).
+    pub node_filter: String,
+}
+
+/// A document that could not be loaded.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct LoadError {
+    pub path: String,
+    pub doc_index: usize,
+    /// 1-based line (0 when the error concerns the whole input).
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{} (document {}): {}",
+            self.path, self.line, self.doc_index, self.message
+        )
+    }
+}
+
+/// Everything loaded from a set of sources, objects sorted by id.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Model {
+    pub objects: Vec<Object>,
+    pub host_ports: Vec<HostPort>,
+    pub errors: Vec<LoadError>,
+}
+
+impl Model {
+    /// Looks an object up by id (objects are sorted by id).
+    pub fn get(&self, id: &ObjectId) -> Option<&Object> {
+        self.objects
+            .binary_search_by(|o| o.id.cmp(id))
+            .ok()
+            .map(|i| &self.objects[i])
+    }
+
+    /// Looks an object up by its `Kind/namespace/name` string.
+    pub fn get_str(&self, id: &str) -> Option<&Object> {
+        self.get(&ObjectId::parse(id)?)
+    }
+
+    pub fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.objects.iter().filter(move |o| o.kind == kind)
+    }
+
+    pub fn workloads(&self) -> impl Iterator<Item = &Object> {
+        self.objects.iter().filter(|o| o.is_workload())
+    }
+}
+
+/// Kinds that never have a namespace.
+pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
+    "Namespace",
+    "PersistentVolume",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "Node",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeSnapshotClass",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "APIService",
+    "ClusterIssuer",
+    "PodSecurityPolicy",
+];
+
+pub fn is_cluster_scoped(kind: &str) -> bool {
+    CLUSTER_SCOPED_KINDS.contains(&kind)
+}

@@ -1,0 +1,306 @@
+//! The diagram as plain values: where every node, edge, frame and label goes.
+//! The SPA renders a [`Scene`] as SVG, and [`crate::export`] writes the same
+//! scene as a standalone SVG file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::layout::{self, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions};
+use crate::model::{HostPort, EXTERNAL_ID};
+use crate::relations::Family;
+use crate::view::{Role, ViewGraph, ViewNode};
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlacedNode {
+    pub node: ViewNode,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl PlacedNode {
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + self.width / 2.0, self.y + self.height / 2.0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlacedEdge {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub family: Family,
+    /// SVG path data.
+    pub path: String,
+    pub label: Option<EdgeLabel>,
+    pub provenance: Vec<String>,
+    pub rules: Vec<String>,
+    pub edges: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeLabel {
+    pub text: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// A labelled rectangle behind nodes: the cluster or a namespace.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Frame {
+    pub id: String,
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Scene {
+    pub width: f64,
+    pub height: f64,
+    pub frames: Vec<Frame>,
+    pub nodes: Vec<PlacedNode>,
+    pub edges: Vec<PlacedEdge>,
+}
+
+impl Scene {
+    pub fn node(&self, id: &str) -> Option<&PlacedNode> {
+        self.nodes.iter().find(|n| n.node.id == id)
+    }
+}
+
+const MARGIN: f64 = 24.0;
+const NS_PAD: f64 = 30.0;
+const NS_LABEL: f64 = 26.0;
+const CLUSTER_PAD: f64 = 18.0;
+const EXTERNAL_GAP: f64 = 110.0;
+
+/// Lays the view out: namespaced and cluster-scoped objects by the layered
+/// layout, the outside world to the left of the cluster frame.
+pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
+    let inner: Vec<&ViewNode> = view.nodes.iter().filter(|n| n.role != Role::External).collect();
+    let external = view.nodes.iter().find(|n| n.role == Role::External);
+
+    let input = LayoutInput {
+        nodes: inner
+            .iter()
+            .map(|n| {
+                let (w, h) = n.size();
+                LNode {
+                    id: n.id.clone(),
+                    width: w,
+                    height: h,
+                }
+            })
+            .collect(),
+        edges: view
+            .edges
+            .iter()
+            .filter(|e| e.from != EXTERNAL_ID && e.to != EXTERNAL_ID)
+            .map(|e| LEdge {
+                id: e.id.clone(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+                label_width: 0.0,
+            })
+            .collect(),
+        options: LayoutOptions {
+            direction: Direction::LeftRight,
+            rank_gap: 110.0,
+            node_gap: 34.0,
+            margin: 0.0,
+        },
+    };
+    let lay: Layout = layout::layout(&input);
+
+    // Offsets: room for the outside world on the left, frames around the rest.
+    let namespaces: Vec<String> = {
+        let mut v: Vec<String> = inner.iter().filter_map(|n| n.namespace.clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let has_cluster = !inner.is_empty();
+    let frame_pad = if namespaces.is_empty() { 0.0 } else { NS_PAD } + if has_cluster { CLUSTER_PAD } else { 0.0 };
+    let top_pad = frame_pad + if namespaces.is_empty() { 0.0 } else { NS_LABEL } + if has_cluster { NS_LABEL } else { 0.0 };
+    let ext_size = external.map(|e| e.size());
+    let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + EXTERNAL_GAP) + frame_pad;
+    let top = MARGIN + top_pad;
+
+    let by_id: BTreeMap<&str, &ViewNode> = view.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let mut nodes: Vec<PlacedNode> = lay
+        .nodes
+        .iter()
+        .filter_map(|b| {
+            by_id.get(b.id.as_str()).map(|n| PlacedNode {
+                node: (*n).clone(),
+                x: b.x + left,
+                y: b.y + top,
+                width: b.width,
+                height: b.height,
+            })
+        })
+        .collect();
+
+    let mut frames = Vec::new();
+    let bbox = |ns: Option<&str>, nodes: &[PlacedNode]| -> Option<(f64, f64, f64, f64)> {
+        let mut it = nodes.iter().filter(|n| n.node.role != Role::External && (ns.is_none() || n.node.namespace.as_deref() == ns));
+        let first = it.next()?;
+        let mut b = (first.x, first.y, first.x + first.width, first.y + first.height);
+        for n in it {
+            b = (b.0.min(n.x), b.1.min(n.y), b.2.max(n.x + n.width), b.3.max(n.y + n.height));
+        }
+        Some(b)
+    };
+    let mut ns_frames = Vec::new();
+    for ns in &namespaces {
+        if let Some((x0, y0, x1, y1)) = bbox(Some(ns), &nodes) {
+            ns_frames.push(Frame {
+                id: format!("namespace:{ns}"),
+                label: format!("namespace {ns}"),
+                x: x0 - NS_PAD,
+                y: y0 - NS_PAD - NS_LABEL,
+                width: x1 - x0 + 2.0 * NS_PAD,
+                height: y1 - y0 + 2.0 * NS_PAD + NS_LABEL,
+            });
+        }
+    }
+    if has_cluster {
+        let mut b = bbox(None, &nodes).unwrap_or((left, top, left, top));
+        for f in &ns_frames {
+            b = (b.0.min(f.x), b.1.min(f.y), b.2.max(f.x + f.width), b.3.max(f.y + f.height));
+        }
+        let label = if host_ports.is_empty() { "cluster".to_string() } else { "k3d cluster".to_string() };
+        frames.push(Frame {
+            id: "cluster".into(),
+            label,
+            x: b.0 - CLUSTER_PAD,
+            y: b.1 - CLUSTER_PAD - NS_LABEL,
+            width: b.2 - b.0 + 2.0 * CLUSTER_PAD,
+            height: b.3 - b.1 + 2.0 * CLUSTER_PAD + NS_LABEL,
+        });
+    }
+    frames.extend(ns_frames);
+
+    // The outside world: left of the cluster, level with what it reaches.
+    if let (Some(ext), Some((w, h))) = (external, ext_size) {
+        let targets: Vec<f64> = view
+            .edges
+            .iter()
+            .filter(|e| e.from == ext.id)
+            .filter_map(|e| nodes.iter().find(|n| n.node.id == e.to))
+            .map(|n| n.centre().1)
+            .collect();
+        let cy = if targets.is_empty() { top + h / 2.0 } else { targets.iter().sum::<f64>() / targets.len() as f64 };
+        nodes.push(PlacedNode {
+            node: ext.clone(),
+            x: MARGIN,
+            y: (cy - h / 2.0).max(MARGIN),
+            width: w,
+            height: h,
+        });
+    }
+
+    let routes: BTreeMap<&str, &layout::EdgeRoute> = lay.edges.iter().map(|r| (r.id.as_str(), r)).collect();
+    let placed: BTreeMap<&str, &PlacedNode> = nodes.iter().map(|n| (n.node.id.as_str(), n)).collect();
+    let entry_label = host_ports
+        .iter()
+        .find(|p| p.node_filter.contains("loadbalancer"))
+        .or(host_ports.first())
+        .map(|p| format!("localhost:{} → :{}", p.host, p.container));
+    let mut edges = Vec::new();
+    for e in &view.edges {
+        let (Some(a), Some(b)) = (placed.get(e.from.as_str()), placed.get(e.to.as_str())) else {
+            continue;
+        };
+        let (path, label) = match routes.get(e.id.as_str()) {
+            Some(r) if r.points.len() >= 2 => {
+                let pts: Vec<(f64, f64)> = r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();
+                (smooth_path(&pts), None)
+            }
+            _ => {
+                // The external edge (or an edge the layout skipped): a horizontal S-curve.
+                let start = (a.x + a.width, a.y + a.height / 2.0);
+                let end = (b.x, b.y + b.height / 2.0);
+                let path = s_curve(start, end);
+                let label = (e.from == EXTERNAL_ID).then(|| entry_label.clone()).flatten().map(|text| EdgeLabel {
+                    text,
+                    x: (start.0 + end.0) / 2.0,
+                    y: (start.1 + end.1) / 2.0 - 10.0,
+                });
+                (path, label)
+            }
+        };
+        edges.push(PlacedEdge {
+            id: e.id.clone(),
+            from: e.from.clone(),
+            to: e.to.clone(),
+            family: e.family,
+            path,
+            label,
+            provenance: e.provenance.clone(),
+            rules: e.rules.clone(),
+            edges: e.edges.clone(),
+        });
+    }
+
+    let mut width = nodes.iter().map(|n| n.x + n.width).fold(0.0, f64::max);
+    let mut height = nodes.iter().map(|n| n.y + n.height).fold(0.0, f64::max);
+    for f in &frames {
+        width = width.max(f.x + f.width);
+        height = height.max(f.y + f.height);
+    }
+    nodes.sort_by(|a, b| a.node.id.cmp(&b.node.id));
+    Scene {
+        width: width + MARGIN,
+        height: height + MARGIN,
+        frames,
+        nodes,
+        edges,
+    }
+}
+
+fn s_curve(a: (f64, f64), b: (f64, f64)) -> String {
+    let dx = ((b.0 - a.0) / 2.0).max(30.0);
+    format!(
+        "M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+        a.0,
+        a.1,
+        a.0 + dx,
+        a.1,
+        b.0 - dx,
+        b.1,
+        b.0,
+        b.1
+    )
+}
+
+/// A smooth path through polyline points: straight ends, cubic joins.
+pub fn smooth_path(pts: &[(f64, f64)]) -> String {
+    let mut d = String::new();
+    if pts.is_empty() {
+        return d;
+    }
+    d.push_str(&format!("M{:.1} {:.1}", pts[0].0, pts[0].1));
+    if pts.len() == 2 {
+        return s_curve(pts[0], pts[1]);
+    }
+    for w in pts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let dx = (b.0 - a.0) / 2.0;
+        d.push_str(&format!(
+            " C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+            a.0 + dx,
+            a.1,
+            b.0 - dx,
+            b.1,
+            b.0,
+            b.1
+        ));
+    }
+    d
+}

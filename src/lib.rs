@@ -1,0 +1,15 @@
+//! The explorer's single-page app: UI only. Everything it shows is computed by
+//! `explorer-core` from the manifests bundle or parsed from live responses.
+
+mod app;
+pub mod fetch;
+pub mod manifests;
+pub mod pages;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`.
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}

@@ -1,0 +1,139 @@
+//! The manifests context: fetches the redacted bundle once, parses it with the
+//! core and derives the model every view reads. Exposed as
+//! `provide_manifests` / `use_manifests`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use explorer_core::graph::{self, Graph};
+use explorer_core::load::{load_sources, Model, Source};
+use explorer_core::resources::{self, ResourceTable};
+use leptos::prelude::*;
+
+use crate::fetch::{self, FetchError};
+
+/// Bundle path, relative to the app's base URL.
+pub const BUNDLE_PATH: &str = "manifests.yaml";
+
+/// Everything derived from one set of manifests.
+pub struct Loaded {
+    /// Where the manifests came from, for the UI.
+    pub origin: String,
+    pub model: Model,
+    pub graph: Graph,
+    pub resources: ResourceTable,
+}
+
+/// Why no model could be shown.
+#[derive(Clone, Debug)]
+pub enum LoadFailure {
+    Fetch(FetchError),
+    /// The bundle was read but held no object.
+    Empty { problems: Vec<String> },
+}
+
+impl fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadFailure::Fetch(e) => write!(f, "could not load the manifests: {e}"),
+            LoadFailure::Empty { problems } if problems.is_empty() => {
+                write!(f, "the manifests bundle holds no Kubernetes object")
+            }
+            LoadFailure::Empty { problems } => {
+                write!(f, "no object could be read: {}", problems.join("; "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadFailure {}
+
+pub type LoadResult = Result<Arc<Loaded>, LoadFailure>;
+
+/// Parses and derives, natively testable apart from the fetch.
+pub fn derive(origin: String, sources: &[Source]) -> LoadResult {
+    let model = load_sources(sources);
+    if model.objects.is_empty() {
+        return Err(LoadFailure::Empty {
+            problems: model.errors.iter().map(|e| e.to_string()).collect(),
+        });
+    }
+    let graph = graph::build(&model);
+    let resources = resources::table(&model);
+    Ok(Arc::new(Loaded {
+        origin,
+        model,
+        graph,
+        resources,
+    }))
+}
+
+async fn fetch_bundle() -> LoadResult {
+    let url = fetch::relative_to_base(BUNDLE_PATH);
+    let text = fetch::get_text(&url, fetch::DEFAULT_TIMEOUT_MS)
+        .await
+        .map_err(LoadFailure::Fetch)?;
+    derive(
+        BUNDLE_PATH.to_string(),
+        &[Source {
+            path: BUNDLE_PATH.to_string(),
+            text,
+        }],
+    )
+}
+
+#[derive(Clone, Copy)]
+pub struct ManifestsCtx {
+    pub data: LocalResource<LoadResult>,
+}
+
+pub fn provide_manifests() -> ManifestsCtx {
+    let ctx = ManifestsCtx {
+        data: LocalResource::new(fetch_bundle),
+    };
+    provide_context(ctx);
+    ctx
+}
+
+pub fn use_manifests() -> ManifestsCtx {
+    expect_context::<ManifestsCtx>()
+}
+
+/// Renders `children` with the loaded manifests, a loading line while they
+/// arrive, and the error when they cannot be read.
+#[component]
+pub fn WithManifests<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(Arc<Loaded>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let ctx = use_manifests();
+    view! {
+        <Transition fallback=|| view! { <p class="status-line">"Loading manifests…"</p> }>
+            <ErrorBoundary fallback=|errors| {
+                view! {
+                    <div class="error-panel" role="alert">
+                        <h2>"The manifests could not be shown"</h2>
+                        <ul>
+                            {move || {
+                                errors
+                                    .get()
+                                    .into_iter()
+                                    .map(|(_, e)| view! { <li>{e.to_string()}</li> })
+                                    .collect_view()
+                            }}
+                        </ul>
+                    </div>
+                }
+            }>
+                {
+                    let children = children.clone();
+                    move || {
+                        let children = children.clone();
+                        Suspend::new(async move { ctx.data.await.map(|loaded| children(loaded)) })
+                    }
+                }
+            </ErrorBoundary>
+        </Transition>
+    }
+}

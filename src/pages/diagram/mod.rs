@@ -1,0 +1,53 @@
+//! `/explorer/`: the architecture diagram, the home page.
+//!
+//! The core projects the graph ([`project`]) and lays it out ([`compose`]) in
+//! two `Memo`s that depend only on what the user chose to see, so hovering
+//! never re-runs the layout.
+
+mod canvas;
+mod details;
+mod legend;
+mod state;
+mod toolbar;
+
+use std::sync::Arc;
+
+use explorer_core::scene::compose;
+use explorer_core::view::project;
+use leptos::prelude::*;
+
+use crate::manifests::{Loaded, WithManifests};
+use canvas::Canvas;
+use details::DetailsPanel;
+use legend::Legend;
+pub use state::{provide_diagram_state, use_diagram_state, DiagramState};
+use toolbar::Toolbar;
+
+#[component]
+pub fn DiagramPage() -> impl IntoView {
+    let show_diagram = |loaded: Arc<Loaded>| view! { <Diagram loaded /> };
+    view! {
+        <div class="diagram-page">
+            <WithManifests children=show_diagram />
+        </div>
+    }
+}
+
+#[component]
+pub fn Diagram(loaded: Arc<Loaded>) -> impl IntoView {
+    let state = provide_diagram_state();
+    let for_view = loaded.clone();
+    let view_graph = Memo::new(move |_| state.options.with(|o| project(&for_view.graph, o)));
+    let for_scene = loaded.clone();
+    let scene = Memo::new(move |_| view_graph.with(|v| compose(v, &for_scene.model.host_ports)));
+    view! {
+        <div class="diagram-layout">
+            <Toolbar loaded=loaded.clone() view_graph scene />
+            <div class="diagram-stage">
+                <Canvas scene view_graph />
+                <Legend />
+            </div>
+            <DetailsPanel loaded view_graph />
+        </div>
+    }
+}

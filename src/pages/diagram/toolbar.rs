@@ -1,0 +1,161 @@
+//! Search, filters, expand/collapse, zoom, fit and export.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use explorer_core::export::standalone_svg;
+use explorer_core::relations::Family;
+use explorer_core::scene::Scene;
+use explorer_core::view::{matches, ViewGraph};
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::state::use_diagram_state;
+use crate::manifests::Loaded;
+
+pub const FAMILIES: [Family; 7] = [
+    Family::Traffic,
+    Family::Entry,
+    Family::Config,
+    Family::Storage,
+    Family::Rbac,
+    Family::Metrics,
+    Family::Policy,
+];
+
+#[component]
+pub fn Toolbar(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>, scene: Memo<Scene>) -> impl IntoView {
+    let st = use_diagram_state();
+    let kinds: Vec<String> = {
+        let set: BTreeSet<String> = loaded.graph.nodes.iter().map(|n| n.kind.clone()).filter(|k| k != "Namespace" && k != "External").collect();
+        set.into_iter().collect()
+    };
+    let present: BTreeSet<Family> = loaded.graph.edges.iter().map(|e| e.family).collect();
+
+    let on_search_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            let q = st.search.get_untracked();
+            let first = view_graph.with_untracked(|v| v.nodes.iter().find(|n| matches(n, &q)).map(|n| n.id.clone()));
+            if first.is_some() {
+                st.set_selected.set(first);
+            }
+        } else if ev.key() == "Escape" {
+            st.search.set(String::new());
+        }
+    };
+    let expand_all = move || st.options.with(|o| o.expand_all);
+    let zoom = move |factor: f64| {
+        let (w, h) = st.stage_size.get_untracked();
+        let vp = st.user_view.get_untracked().unwrap_or_else(|| {
+            scene.with_untracked(|s| explorer_core::viewport::Viewport::fit((s.width, s.height), (w, h), 28.0))
+        });
+        st.user_view.set(Some(vp.zoom_at(factor, (w / 2.0, h / 2.0))));
+    };
+    let export = move |_| {
+        let svg = scene.with_untracked(|s| standalone_svg(s, "budget-app architecture"));
+        download("architecture.svg", "image/svg+xml", &svg);
+    };
+
+    view! {
+        <div class="toolbar" role="toolbar" aria-label="Diagram tools">
+            <input
+                type="search"
+                class="search"
+                placeholder="Search by name or kind…"
+                aria-label="Search nodes"
+                prop:value=move || st.search.get()
+                on:input:target=move |ev| st.search.set(ev.target().value())
+                on:keydown=on_search_key
+            />
+            <details class="menu">
+                <summary>"Kinds"</summary>
+                <div class="menu-body" role="group" aria-label="Show kinds">
+                    {kinds
+                        .into_iter()
+                        .map(|kind| {
+                            let k1 = kind.clone();
+                            let k2 = kind.clone();
+                            view! {
+                                <label>
+                                    <input
+                                        type="checkbox"
+                                        data-kind-filter=kind.clone()
+                                        prop:checked=move || st.options.with(|o| !o.hidden_kinds.contains(&k1))
+                                        on:change:target=move |ev| {
+                                            let show = ev.target().checked();
+                                            st.options.update(|o| {
+                                                if show { o.hidden_kinds.remove(&k2); } else { o.hidden_kinds.insert(k2.clone()); }
+                                            });
+                                        }
+                                    />
+                                    {kind}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </details>
+            <details class="menu">
+                <summary>"Relations"</summary>
+                <div class="menu-body" role="group" aria-label="Show relation families">
+                    {FAMILIES
+                        .into_iter()
+                        .filter(|f| present.contains(f))
+                        .map(|fam| {
+                            view! {
+                                <label>
+                                    <input
+                                        type="checkbox"
+                                        data-family-filter=fam.as_str()
+                                        prop:checked=move || st.options.with(|o| !o.hidden_families.contains(&fam))
+                                        on:change:target=move |ev| {
+                                            let show = ev.target().checked();
+                                            st.options.update(|o| {
+                                                if show { o.hidden_families.remove(&fam); } else { o.hidden_families.insert(fam); }
+                                            });
+                                        }
+                                    />
+                                    <span class=format!("swatch {}", fam.as_str())></span>
+                                    {fam.as_str()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </details>
+            <button
+                type="button"
+                class="toggle"
+                aria-pressed=move || expand_all().to_string()
+                on:click=move |_| st.options.update(|o| { o.expand_all = !o.expand_all; o.expanded.clear(); })
+                title="Show Services, ConfigMaps, Secrets, volumes and RBAC objects as their own nodes"
+            >
+                {move || if expand_all() { "Collapse attached objects" } else { "Expand attached objects" }}
+            </button>
+            <span class="spacer"></span>
+            <button type="button" title="Zoom out" aria-label="Zoom out" on:click=move |_| zoom(1.0 / 1.25)>"−"</button>
+            <button type="button" title="Zoom in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
+            <button type="button" on:click=move |_| st.user_view.set(None) title="Fit the whole diagram in the window">"Fit"</button>
+            <button type="button" class="primary" on:click=export title="Download the current view as an SVG file">"Export SVG"</button>
+        </div>
+    }
+}
+
+/// Saves `text` as a file through a temporary object URL.
+fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let doc = document();
+    if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+        a.set_href(&url);
+        a.set_download(name);
+        let _ = doc.body().map(|b| b.append_child(&a));
+        a.click();
+        a.remove();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}

@@ -1,0 +1,17 @@
+
+mod resources;
+
+
+pub use resources::{ResourceTable, ResourcesPage};
+
+use leptos::prelude::*;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <h1>"Not found"</h1>
+            <p>"This view does not exist. "<a href="/explorer/">"Back to the diagram"</a></p>
+        </section>
+    }
+}
