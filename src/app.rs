@@ -3,7 +3,7 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::manifests::provide_manifests;
-use crate::pages::{NotFound, ResourcesPage};
+use crate::pages::{DiagramPage, NotFound, ResourcesPage};
 
 /// Where nginx serves the app; the router works under it.
 pub const BASE: &str = "/explorer";
@@ -15,7 +15,7 @@ pub fn App() -> impl IntoView {
         <Router base=BASE>
             <Shell>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=ResourcesPage />
+                    <Route path=path!("/") view=DiagramPage />
                     <Route path=path!("/resources") view=ResourcesPage />
                 </Routes>
             </Shell>

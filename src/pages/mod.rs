@@ -1,7 +1,7 @@
-
+mod diagram;
 mod resources;
 
-
+pub use diagram::DiagramPage;
 pub use resources::{ResourceTable, ResourcesPage};
 
 use leptos::prelude::*;

@@ -17,10 +17,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> 
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
-        let meta = fs::symlink_metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        if meta.is_dir() {
+        // Symlinked directories are not followed (no cycles); symlinked files are read.
+        let link = fs::symlink_metadata(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+        if link.is_dir() {
             walk(&p, out, depth + 1)?;
-        } else if meta.is_file() && is_manifest(&p) {
+        } else if is_manifest(&p) && fs::metadata(&p).is_ok_and(|m| m.is_file()) {
             out.push(p);
         }
     }

@@ -128,7 +128,15 @@ fn mb(b: usize) -> f64 {
 fn main() {
     println!("| resources | input | objects | edges | parse ms | graph ms | total ms | allocs (parse+graph) | peak heap |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for n in [10usize, 100, 1_000, 10_000] {
+    // Sizes can be given as arguments: `… --example bench -- 5000 20000`.
+    let mut sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    if sizes.is_empty() {
+        sizes = vec![10, 100, 1_000, 10_000];
+    }
+    for n in sizes {
         let sources = synthetic(n);
         let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
         // Best of 3 runs: the machine is shared, so the minimum is the least disturbed.

@@ -68,7 +68,7 @@ fn k3d_doc(model: &Model) -> Option<String> {
 }
 
 /// Redacts the model and writes every object (sorted by id) as one YAML document preceded by
-/// `# source: path#doc_index`, plus the k3d port mappings.
+/// `# source: path#doc_index:line`, plus the k3d port mappings.
 pub fn write_bundle(model: &Model) -> String {
     let redacted = redact_model(model);
     let mut out = String::from("# Redacted manifest bundle written by explorer: Secret values and URL credentials removed.\n");
@@ -80,6 +80,8 @@ pub fn write_bundle(model: &Model) -> String {
         out.push_str(&one_line(&o.source.path));
         out.push('#');
         out.push_str(&o.source.doc_index.to_string());
+        out.push(':');
+        out.push_str(&o.source.line.to_string());
         out.push('\n');
         out.push_str(&yaml);
     }

@@ -149,19 +149,30 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
             );
         }
         let (cx, cy, cw, ch) = (n.x, n.y + stack, n.width - stack, n.height - stack);
+        let lift = if n.node.services.is_empty() { 0.0 } else { 7.0 };
         let _ = write!(
             s,
-            r#"<rect class="card" x="{cx:.1}" y="{cy:.1}" width="{cw:.1}" height="{ch:.1}" rx="10"/><rect class="band" x="{cx:.1}" y="{cy:.1}" width="5" height="{ch:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text class="kind" x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<rect class="card" x="{cx:.1}" y="{cy:.1}" width="{cw:.1}" height="{ch:.1}" rx="10"/><rect class="band" x="{cx:.1}" y="{cy:.1}" width="5" height="{ch:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
             cx + 14.0,
-            cy + ch / 2.0 - 10.0,
+            cy + ch / 2.0 - 10.0 - lift,
             kind_icon(&n.node.kind),
             cx + 44.0,
-            cy + ch / 2.0 - 2.0,
+            cy + ch / 2.0 - 2.0 - lift,
             esc(&n.node.name),
             cx + 44.0,
-            cy + ch / 2.0 + 14.0,
+            cy + ch / 2.0 + 14.0 - lift,
             esc(&kind_label(n))
         );
+        if !n.node.services.is_empty() {
+            let _ = write!(
+                s,
+                r#"<text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
+                cx + 44.0,
+                cy + ch / 2.0 + 28.0 - lift,
+                esc(&n.node.service_line())
+            );
+        }
+        s.push_str("</g>");
         s.push('\n');
     }
     s.push_str("</svg>\n");

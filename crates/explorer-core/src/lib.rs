@@ -3,8 +3,10 @@
 
 pub mod bundle;
 pub mod details;
+pub mod export;
 pub mod graph;
 pub mod index;
+pub mod layout;
 pub mod live;
 pub mod load;
 pub mod model;
@@ -13,6 +15,7 @@ pub mod quantity;
 pub mod redact;
 pub mod relations;
 pub mod resources;
+pub mod scene;
 pub mod view;
 pub mod viewport;
 pub mod yaml;

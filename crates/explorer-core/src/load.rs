@@ -1,6 +1,6 @@
 //! Loading multi-document YAML from many files into a [`Model`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
@@ -92,16 +92,20 @@ fn is_kustomization_file(path: &str) -> bool {
     )
 }
 
-/// `# source: path#doc_index` written by the bundle.
-fn bundle_source_comment(text: &str) -> Option<(String, usize)> {
+/// `# source: path#doc_index:line` (or `path#doc_index`) written by the bundle.
+fn bundle_source_comment(text: &str) -> Option<(String, usize, Option<usize>)> {
     for line in text.lines() {
         let t = line.trim();
         if t.is_empty() || t.starts_with("---") {
             continue;
         }
         let rest = t.strip_prefix("# source: ")?;
-        let (path, idx) = rest.rsplit_once('#')?;
-        return Some((path.to_string(), idx.trim().parse().ok()?));
+        let (path, pos) = rest.rsplit_once('#')?;
+        let (idx, line) = match pos.split_once(':') {
+            Some((i, l)) => (i, l.trim().parse().ok()),
+            None => (pos, None),
+        };
+        return Some((path.to_string(), idx.trim().parse().ok()?, line));
     }
     None
 }
@@ -158,10 +162,10 @@ impl Loader {
             return;
         }
         let source = match bundle_source_comment(chunk.text) {
-            Some((p, i)) => SourceRef {
+            Some((p, i, line)) => SourceRef {
                 path: p,
                 doc_index: i,
-                line: chunk.line,
+                line: line.unwrap_or(chunk.line),
             },
             None => SourceRef {
                 path: path.to_string(),
@@ -311,18 +315,24 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
     out
 }
 
-/// Converts the value to a typed struct; on failure re-parses the text to find the line.
+/// Converts the value to a typed struct. With the `precise-lines` feature (the
+/// CLI's), a failure re-parses the document text to find the offending line;
+/// without it (the SPA's) the document's start line is reported. The re-parse
+/// instantiates a second deserializer for every kind, about 1 MB of wasm.
 fn typed<T: DeserializeOwned>(
     value: Value,
-    text: &str,
+    #[cfg_attr(not(feature = "precise-lines"), allow(unused_variables))] text: &str,
     wrap: fn(Box<T>) -> Body,
 ) -> Result<Body, (Option<usize>, String)> {
     match serde_yaml::from_value::<T>(value) {
         Ok(t) => Ok(wrap(Box::new(t))),
         Err(e) => {
+            #[cfg(feature = "precise-lines")]
             let line = serde_yaml::from_str::<T>(text)
                 .err()
                 .and_then(|e2| e2.location().map(|l| l.line()));
+            #[cfg(not(feature = "precise-lines"))]
+            let line = None;
             Err((line, e.to_string()))
         }
     }
@@ -410,18 +420,6 @@ pub fn parse_port_mapping(spec: &str) -> Option<(u16, u16)> {
     let container = parts.next()?.trim().parse().ok()?;
     let host = parts.next()?.trim().parse().ok()?;
     Some((host, container))
-}
-
-/// Counts objects per kind (handy for summaries).
-pub fn kind_counts(model: &Model) -> BTreeMap<String, usize> {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for o in &model.objects {
-        *counts.entry(o.kind.as_str()).or_default() += 1;
-    }
-    counts
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
 }
 
 #[cfg(test)]

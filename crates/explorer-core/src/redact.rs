@@ -105,8 +105,9 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
 /// The redacted form of one Secret value: a URL keeps its service reference
 /// (`postgresql://REDACTED@postgres-service:5432/budget`; without userinfo only
 /// `scheme://host:port`); a bare `host[:port]` naming a Service of the set is kept
-/// (it is an address, not a secret); anything else becomes `REDACTED`. Idempotent.
-pub fn secret_value(value: &str, is_service: &dyn Fn(&str) -> bool) -> String {
+/// (it is an address, not a secret) unless the key is named like a secret; anything else
+/// becomes `REDACTED`. Idempotent.
+pub fn secret_value(key: &str, value: &str, is_service: &dyn Fn(&str) -> bool) -> String {
     let v = value.trim();
     if let Some(u) = parse_url(v) {
         if is_hostname(u.host) || u.host.starts_with('[') {
@@ -117,7 +118,7 @@ pub fn secret_value(value: &str, is_service: &dyn Fn(&str) -> bool) -> String {
         }
     }
     let host = split_host_port(v).map_or(v, |(h, _)| h);
-    if is_hostname(host) && is_service(host) {
+    if !is_sensitive_name(key) && is_hostname(host) && is_service(host) {
         return v.to_string();
     }
     REDACTED.to_string()
@@ -198,10 +199,12 @@ pub fn redact_object(o: &Object, index: &Index<'_>) -> Object {
             let mut plain: BTreeMap<String, String> = BTreeMap::new();
             for (k, v) in s.data.take().into_iter().flatten() {
                 let text = String::from_utf8_lossy(&v.0);
-                plain.insert(k, secret_value(&text, &is_service));
+                let redacted = secret_value(&k, &text, &is_service);
+                plain.insert(k, redacted);
             }
             for (k, v) in s.string_data.take().into_iter().flatten() {
-                plain.insert(k, secret_value(&v, &is_service));
+                let redacted = secret_value(&k, &v, &is_service);
+                plain.insert(k, redacted);
             }
             s.string_data = Some(plain);
             if let Some(ann) = s.metadata.annotations.as_mut() {
@@ -302,21 +305,26 @@ mod tests {
         let svc = |h: &str| h == "postgres-service";
         assert_eq!(
             secret_value(
+                "DATABASE_URL",
                 "postgresql://user:pw@postgres-service:5432/budget?x=1",
                 &svc
             ),
             "postgresql://REDACTED@postgres-service:5432/budget"
         );
         assert_eq!(
-            secret_value("https://hooks.example.com/T0/B0/XXXX", &svc),
+            secret_value("K", "https://hooks.example.com/T0/B0/XXXX", &svc),
             "https://hooks.example.com"
         );
         assert_eq!(
-            secret_value("postgres-service:5432", &svc),
+            secret_value("K", "postgres-service:5432", &svc),
             "postgres-service:5432"
         );
-        assert_eq!(secret_value("hunter2", &svc), REDACTED);
-        assert_eq!(secret_value("budget", &svc), REDACTED);
-        assert_eq!(secret_value(REDACTED, &svc), REDACTED);
+        assert_eq!(secret_value("K", "hunter2", &svc), REDACTED);
+        assert_eq!(secret_value("K", "budget", &svc), REDACTED);
+        assert_eq!(secret_value("K", REDACTED, &svc), REDACTED);
+        assert_eq!(
+            secret_value("DB_PASSWORD", "postgres-service", &svc),
+            REDACTED
+        );
     }
 }

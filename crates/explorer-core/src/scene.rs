@@ -74,10 +74,10 @@ impl Scene {
 }
 
 const MARGIN: f64 = 24.0;
-const NS_PAD: f64 = 30.0;
+const NS_PAD: f64 = 24.0;
 const NS_LABEL: f64 = 26.0;
 const CLUSTER_PAD: f64 = 18.0;
-const EXTERNAL_GAP: f64 = 110.0;
+const EXTERNAL_GAP: f64 = 84.0;
 
 /// Lays the view out: namespaced and cluster-scoped objects by the layered
 /// layout, the outside world to the left of the cluster frame.
@@ -101,16 +101,19 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
             .edges
             .iter()
             .filter(|e| e.from != EXTERNAL_ID && e.to != EXTERNAL_ID)
-            .map(|e| LEdge {
-                id: e.id.clone(),
-                from: e.from.clone(),
-                to: e.to.clone(),
-                label_width: 0.0,
+            .map(|e| {
+                let (from, to) = if lays_out_reversed(e.family) { (&e.to, &e.from) } else { (&e.from, &e.to) };
+                LEdge {
+                    id: e.id.clone(),
+                    from: from.clone(),
+                    to: to.clone(),
+                    label_width: 0.0,
+                }
             })
             .collect(),
         options: LayoutOptions {
             direction: Direction::LeftRight,
-            rank_gap: 110.0,
+            rank_gap: 76.0,
             node_gap: 34.0,
             margin: 0.0,
         },
@@ -159,9 +162,15 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
     let mut ns_frames = Vec::new();
     for ns in &namespaces {
         if let Some((x0, y0, x1, y1)) = bbox(Some(ns), &nodes) {
+            let folded = view.frame_folded.get(ns).map_or(0, Vec::len);
+            let label = match folded {
+                0 => format!("namespace {ns}"),
+                1 => format!("namespace {ns}  ·  1 namespace-wide NetworkPolicy"),
+                n => format!("namespace {ns}  ·  {n} namespace-wide NetworkPolicies"),
+            };
             ns_frames.push(Frame {
                 id: format!("namespace:{ns}"),
-                label: format!("namespace {ns}"),
+                label,
                 x: x0 - NS_PAD,
                 y: y0 - NS_PAD - NS_LABEL,
                 width: x1 - x0 + 2.0 * NS_PAD,
@@ -219,7 +228,10 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         };
         let (path, label) = match routes.get(e.id.as_str()) {
             Some(r) if r.points.len() >= 2 => {
-                let pts: Vec<(f64, f64)> = r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();
+                let mut pts: Vec<(f64, f64)> = r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();
+                if lays_out_reversed(e.family) {
+                    pts.reverse();
+                }
                 (smooth_path(&pts), None)
             }
             _ => {
@@ -262,6 +274,14 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         nodes,
         edges,
     }
+}
+
+/// Metrics edges point from the scraper to what it scrapes (Prometheus →
+/// Flask, Grafana → Prometheus) but data flows the other way; laying them out
+/// reversed puts monitoring beside and after the request path, as in the
+/// seed's picture. The arrow still points the way the edge does.
+fn lays_out_reversed(family: Family) -> bool {
+    family == Family::Metrics
 }
 
 fn s_curve(a: (f64, f64), b: (f64, f64)) -> String {

@@ -54,6 +54,8 @@ pub struct ViewNode {
     pub role: Role,
     /// Objects folded into this node, sorted by id.
     pub folded: Vec<String>,
+    /// Names of the Services folded into this node (shown on its card).
+    pub services: Vec<String>,
 }
 
 impl ViewNode {
@@ -78,14 +80,26 @@ impl ViewNode {
 
     /// Width and height of the node's box in diagram units.
     pub fn size(&self) -> (f64, f64) {
-        let text = text_width(&self.name, 14.0).max(text_width(&self.kind, 11.0) + 18.0);
+        let text = text_width(&self.name, 14.0)
+            .max(text_width(&self.kind, 11.0) + 48.0)
+            .max(text_width(&self.service_line(), 11.0));
+        let extra = if self.services.is_empty() { 0.0 } else { 14.0 };
         match self.role {
             Role::External => ((text + 64.0).max(190.0), 64.0),
             Role::Workload => {
                 let stack = f64::from(self.replicas.unwrap_or(1).clamp(1, 3) - 1) * 5.0;
-                ((text + 70.0).max(200.0) + stack, 78.0 + stack)
+                ((text + 76.0).max(176.0) + stack, 70.0 + extra + stack)
             }
-            Role::Object => ((text + 52.0).max(150.0), 46.0),
+            Role::Object => ((text + 56.0).max(140.0), 46.0 + extra),
+        }
+    }
+
+    /// `svc flask-service` (or several, comma-separated) for the card.
+    pub fn service_line(&self) -> String {
+        if self.services.is_empty() {
+            String::new()
+        } else {
+            format!("svc {}", self.services.join(", "))
         }
     }
 }
@@ -109,6 +123,9 @@ pub struct ViewEdge {
 pub struct ViewGraph {
     pub nodes: Vec<ViewNode>,
     pub edges: Vec<ViewEdge>,
+    /// Namespace-wide objects folded into their namespace's frame (collapsed
+    /// view): namespace → object ids, e.g. a default-deny NetworkPolicy.
+    pub frame_folded: BTreeMap<String, Vec<String>>,
 }
 
 impl ViewGraph {
@@ -193,9 +210,19 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
         n.kind != "Namespace" && (!opts.hidden_kinds.contains(&n.kind) || n.id == EXTERNAL_ID)
     };
 
+    let collapsed = !opts.expand_all;
+    // A NetworkPolicy over several workloads belongs to the namespace, not to a node.
+    let namespace_wide = |n: &Node| collapsed && n.kind == "NetworkPolicy" && n.parent.is_none() && n.namespace.is_some();
+    let mut frame_folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut nodes: BTreeMap<&str, ViewNode> = BTreeMap::new();
     for node in &graph.nodes {
         let rep = representative(&by_id, opts, &node.id);
+        if namespace_wide(node) {
+            if let Some(ns) = &node.namespace {
+                frame_folded.entry(ns.clone()).or_default().push(node.id.clone());
+            }
+            continue;
+        }
         if rep != node.id || !visible(node) {
             continue;
         }
@@ -214,6 +241,7 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
                 replicas: node.replicas,
                 role: role_of(node),
                 folded: Vec::new(),
+                services: Vec::new(),
             },
         );
     }
@@ -222,6 +250,9 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
         if rep != node.id {
             if let Some(v) = nodes.get_mut(rep) {
                 v.folded.push(node.id.clone());
+                if node.kind == "Service" {
+                    v.services.push(node.name.clone());
+                }
             }
         }
     }
@@ -238,6 +269,11 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
         if from == to || !nodes.contains_key(from) || !nodes.contains_key(to) {
             continue;
         }
+        // A folded policy or RBAC object's edges describe that object, not its
+        // workload: drawn from the workload they would read as traffic.
+        if from != e.from && matches!(e.family, Family::Policy | Family::Rbac) {
+            continue;
+        }
         let key = (from.to_string(), to.to_string(), e.family);
         let entry = edges.entry(key).or_insert_with(|| ViewEdge {
             id: format!("{}:{from}->{to}", e.family),
@@ -252,7 +288,11 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
         if !entry.rules.iter().any(|r| r == e.rule) {
             entry.rules.push(e.rule.to_string());
         }
-        entry.provenance.push(e.provenance.clone());
+        for r in &e.reasons {
+            if !entry.provenance.contains(r) {
+                entry.provenance.push(r.clone());
+            }
+        }
     }
     let mut edges: Vec<ViewEdge> = edges.into_values().collect();
     for e in &mut edges {
@@ -263,6 +303,7 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
     ViewGraph {
         nodes: nodes.into_values().collect(),
         edges,
+        frame_folded,
     }
 }
 

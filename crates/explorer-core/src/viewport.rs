@@ -7,6 +7,8 @@ use serde::Serialize;
 /// The smallest and largest zoom factors the UI allows.
 pub const MIN_ZOOM: f64 = 0.05;
 pub const MAX_ZOOM: f64 = 4.0;
+/// Fitting never magnifies past this: a small graph stays at a readable size.
+pub const MAX_FIT_ZOOM: f64 = 1.2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Viewport {
@@ -26,13 +28,13 @@ impl Default for Viewport {
 }
 
 impl Viewport {
-    /// The largest view (at most 1:1) showing the whole `content` (width,
+    /// The largest view (at most [`MAX_FIT_ZOOM`]) showing the whole `content` (width,
     /// height) centred in `screen` (width, height) with `padding` pixels around.
     pub fn fit(content: (f64, f64), screen: (f64, f64), padding: f64) -> Viewport {
         let (cw, ch) = (content.0.max(1.0), content.1.max(1.0));
         let avail_w = (screen.0 - 2.0 * padding).max(1.0);
         let avail_h = (screen.1 - 2.0 * padding).max(1.0);
-        let k = (avail_w / cw).min(avail_h / ch).clamp(MIN_ZOOM, 1.0);
+        let k = (avail_w / cw).min(avail_h / ch).clamp(MIN_ZOOM, MAX_FIT_ZOOM);
         Viewport {
             x: (screen.0 - cw * k) / 2.0,
             y: (screen.1 - ch * k) / 2.0,
@@ -112,10 +114,12 @@ mod tests {
     }
 
     #[test]
-    fn fit_centres_and_never_magnifies() {
+    fn fit_centres_and_magnifies_little() {
         let vp = Viewport::fit((1000.0, 500.0), (1200.0, 800.0), 20.0);
-        assert_eq!(vp.k, 1.0);
-        assert!(close((vp.x, vp.y), (100.0, 150.0)));
+        assert!((vp.k - 1.16).abs() < 1e-12);
+        assert!(close((vp.x, vp.y), (20.0, 110.0)));
+        let vp = Viewport::fit((100.0, 50.0), (1200.0, 800.0), 20.0);
+        assert_eq!(vp.k, MAX_FIT_ZOOM);
         let vp = Viewport::fit((4000.0, 1000.0), (1000.0, 800.0), 0.0);
         assert!((vp.k - 0.25).abs() < 1e-12);
         // The content's corners land inside the screen.

@@ -84,7 +84,7 @@ pub fn parse_value(text: &str, budget: usize) -> Result<Value, ParseError> {
     .deserialize(de);
     match result {
         Ok(mut v) => {
-            if v.apply_merge().is_err() {
+            if text.contains("<<") && v.apply_merge().is_err() {
                 return Err(ParseError {
                     line: None,
                     message: "invalid YAML merge key (<<)".into(),

@@ -216,6 +216,6 @@ fn k8s_secret_values_are_absent() {
             assert!(!bundle.contains(&value), "value of {}/{key} leaked", o.id);
         }
     }
-    assert!(checked >= 5, "only {checked} values checked");
+    assert!(checked >= 3, "only {checked} values checked");
     assert!(!bundle.contains("budget_pass_dev"));
 }

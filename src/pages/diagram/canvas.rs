@@ -80,6 +80,9 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
     // Pointer gestures: one pointer pans, two pinch.
     let pointers = StoredValue::new(BTreeMap::<i32, (f64, f64)>::new());
     let travel = StoredValue::new(0.0_f64);
+    // The node a press started on: a click selects it (pointer capture during a
+    // drag retargets the click event to the canvas).
+    let pressed_on = StoredValue::new(None::<String>);
     let local = move |x: f64, y: f64| -> (f64, f64) {
         stage
             .get_untracked()
@@ -98,9 +101,7 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
             m.insert(ev.pointer_id(), p);
         });
         travel.set_value(0.0);
-        if let Some(t) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
-            let _ = t.set_pointer_capture(ev.pointer_id());
-        }
+        pressed_on.set_value(node_id_at(ev.target()));
     };
     let on_move = move |ev: ev::PointerEvent| {
         let id = ev.pointer_id();
@@ -117,6 +118,12 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
             m.insert(id, p);
         });
         if travel.get_value() > CLICK_SLOP {
+            // A drag: keep receiving moves outside the canvas.
+            if let Some(t) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+                if !t.has_pointer_capture(id) {
+                    let _ = t.set_pointer_capture(id);
+                }
+            }
             st.user_view.set(Some(next));
         }
     };
@@ -132,16 +139,11 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
         st.user_view.set(Some(viewport.get_untracked().zoom_at(factor, anchor)));
     };
     // A click that did not drag: on a node selects it, on the background clears.
-    let on_click = move |ev: ev::MouseEvent| {
+    let on_click = move |_: ev::MouseEvent| {
         if travel.get_value() > CLICK_SLOP {
             return;
         }
-        let id = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("[data-id]").ok().flatten())
-            .and_then(|el| el.get_attribute("data-id"));
-        st.set_selected.set(id);
+        st.set_selected.set(pressed_on.get_value());
     };
 
     view! {
@@ -304,6 +306,8 @@ fn NodeView(
         })
         .collect_view();
     let folded = node.node.folded.len();
+    // Three text lines sit a little higher than two.
+    let lift = if node.node.services.is_empty() { 0.0 } else { 7.0 };
     let enter_id = id.clone();
     let hover_id = id.clone();
     view! {
@@ -328,9 +332,12 @@ fn NodeView(
             {pod_rects}
             <rect class="card" x=cx y=cy width=cw height=ch rx="10" />
             <rect class="band" x=cx y=cy width="5" height=ch rx="2" />
-            <path class="icon" transform=format!("translate({:.1} {:.1})", cx + 14.0, cy + ch / 2.0 - 10.0) d=kind_icon(&node.node.kind) />
-            <text class="name" x=cx + 44.0 y=cy + ch / 2.0 - 2.0>{node.node.name.clone()}</text>
-            <text class="kind" x=cx + 44.0 y=cy + ch / 2.0 + 14.0>{kind_label(&node)}</text>
+            <path class="icon" transform=format!("translate({:.1} {:.1})", cx + 14.0, cy + ch / 2.0 - 10.0 - lift) d=kind_icon(&node.node.kind) />
+            <text class="name" x=cx + 44.0 y=cy + ch / 2.0 - 2.0 - lift>{node.node.name.clone()}</text>
+            <text class="kind" x=cx + 44.0 y=cy + ch / 2.0 + 14.0 - lift>{kind_label(&node)}</text>
+            {(!node.node.services.is_empty()).then(|| view! {
+                <text class="svc" x=cx + 44.0 y=cy + ch / 2.0 + 28.0 - lift>{node.node.service_line()}</text>
+            })}
             {(folded > 0)
                 .then(|| {
                     view! {
@@ -343,6 +350,14 @@ fn NodeView(
                 })}
         </g>
     }
+}
+
+/// The `data-id` of the node an event happened in, if any.
+fn node_id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("[data-id]").ok().flatten())
+        .and_then(|el| el.get_attribute("data-id"))
 }
 
 /// Marks the first painted frame for the Performance API (read by the tests).

@@ -217,9 +217,21 @@ fn Panel(d: NodeDetails, folded: Vec<String>, config_sources: Vec<NodeDetails>) 
                 <ul>{d.volume_mounts.iter().map(|m| view! { <li><code>{m.mount_path.clone()}</code>{format!(" ← {}{} ({})", m.source, if m.read_only { ", read-only" } else { "" }, m.container)}</li> }).collect_view()}</ul>
             })}
 
-            {(!folded.is_empty()).then(|| view! {
-                <h3>"Attached objects (folded in)"</h3>
-                <ul>{folded.into_iter().map(|id| view! { <li><NodeLink id /></li> }).collect_view()}</ul>
+            {(!folded.is_empty()).then(|| {
+                let workload = d.id.clone();
+                let toggle_id = workload.clone();
+                let expanded = move || st.options.with(|o| o.expand_all || o.expanded.contains(&workload));
+                view! {
+                    <h3>"Attached objects"</h3>
+                    <ul>{folded.into_iter().map(|id| view! { <li><NodeLink id /></li> }).collect_view()}</ul>
+                    <button type="button" class="inline-button" on:click=move |_| {
+                        st.options.update(|o| {
+                            if !o.expanded.remove(&toggle_id) {
+                                o.expanded.insert(toggle_id.clone());
+                            }
+                        })
+                    }>{move || if expanded() { "Fold them back into this workload" } else { "Show them in the diagram" }}</button>
+                }
             })}
 
             <EdgeList title="Relations out" edges=d.edges_out.clone() arrow="→" />

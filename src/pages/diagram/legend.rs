@@ -3,13 +3,13 @@
 use leptos::prelude::*;
 
 const FAMILIES: [(&str, &str); 7] = [
-    ("traffic", "Traffic: requests between workloads and Services"),
-    ("entry", "Entry: from outside the cluster"),
-    ("config", "Config: ConfigMaps and Secrets a workload reads"),
-    ("storage", "Storage: volumes and claims"),
-    ("metrics", "Metrics: scrapes and datasources"),
-    ("rbac", "RBAC: identities and permissions"),
-    ("policy", "Policy: NetworkPolicies that select pods"),
+    ("traffic", "traffic"),
+    ("entry", "entry"),
+    ("config", "config"),
+    ("storage", "storage"),
+    ("metrics", "metrics"),
+    ("rbac", "RBAC"),
+    ("policy", "network policy"),
 ];
 
 const TIERS: [(&str, &str); 5] = [
@@ -23,16 +23,15 @@ const TIERS: [(&str, &str); 5] = [
 #[component]
 pub fn Legend() -> impl IntoView {
     view! {
-        <details class="legend" open=true>
-            <summary>"Legend"</summary>
+        <div class="legend" role="note" aria-label="Legend">
             <ul class="legend-edges">
                 {FAMILIES
                     .into_iter()
                     .map(|(f, text)| {
                         view! {
                             <li>
-                                <svg width="34" height="10" aria-hidden="true">
-                                    <line class=format!("legend-line {f}") x1="1" y1="5" x2="33" y2="5" />
+                                <svg width="26" height="10" aria-hidden="true">
+                                    <line class=format!("legend-line {f}") x1="1" y1="5" x2="25" y2="5" />
                                 </svg>
                                 {text}
                             </li>
@@ -53,7 +52,7 @@ pub fn Legend() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
-            <p class="legend-note">"Stacked cards are pods (replicas). A +N badge counts the objects folded into a workload."</p>
-        </details>
+            <p class="legend-note">"Stacked cards are pods. +N counts objects folded into a workload."</p>
+        </div>
     }
 }

@@ -20,7 +20,7 @@ use crate::manifests::{Loaded, WithManifests};
 use canvas::Canvas;
 use details::DetailsPanel;
 use legend::Legend;
-pub use state::{provide_diagram_state, use_diagram_state, DiagramState};
+use state::provide_diagram_state;
 use toolbar::Toolbar;
 
 #[component]
@@ -44,7 +44,9 @@ pub fn Diagram(loaded: Arc<Loaded>) -> impl IntoView {
         <div class="diagram-layout">
             <Toolbar loaded=loaded.clone() view_graph scene />
             <div class="diagram-stage">
-                <Canvas scene view_graph />
+                <div class="canvas-wrap">
+                    <Canvas scene view_graph />
+                </div>
                 <Legend />
             </div>
             <DetailsPanel loaded view_graph />

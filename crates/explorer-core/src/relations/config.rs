@@ -276,7 +276,7 @@ pub fn consumed_values<'m>(index: &Index<'m>, o: &Object) -> Vec<ConfigValue<'m>
                 continue;
             }
             let value = if is_secret {
-                secret_value(raw, &is_service)
+                secret_value(&key, raw, &is_service)
             } else {
                 raw.clone()
             };

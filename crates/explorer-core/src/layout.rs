@@ -1,0 +1,752 @@
+//! Layered (Sugiyama-style) layout of a directed graph, as plain values.
+//!
+//! Rank assignment, cycle breaking, crossing minimisation and coordinate
+//! assignment all come from the [`dagre`] crate, a Rust port of dagre.js
+//! (network-simplex / tight-tree ranking, DFS feedback-arc reversal, barycentre
+//! ordering with transposition, Brandes–Köpf positioning, edge labels as dummy
+//! vertices in their own rank). This module is only glue around it:
+//!
+//! * ids → dagre keys, unknown endpoints and self-loops dropped;
+//! * the graph is split into weakly connected components, each laid out on its
+//!   own (cheaper: dagre's cost grows faster than linearly) and then
+//!   shelf-packed;
+//! * edge routes are the library's bend points (through its dummy vertices),
+//!   with the two ends moved to the facing side of the node ("ports");
+//! * label anchors are the library's label-dummy centres, which sit in a rank
+//!   of their own between two node ranks, so a `label_width × 16` box never
+//!   overlaps a node;
+//! * bounds, margins and an SVG path helper.
+//!
+//! Deterministic: dagre keeps insertion order, and everything here iterates
+//! vectors in input order (maps are only used for lookups).
+
+use std::collections::HashMap;
+
+use dagre::graph::{Graph, GraphOptions};
+use dagre::layout::types::LabelPos;
+use dagre::{EdgeLabel, NodeLabel, RankDir, Ranker};
+use serde::Serialize;
+
+/// Height of an edge-label box (its width is [`LEdge::label_width`]).
+pub const LABEL_HEIGHT: f64 = 16.0;
+
+/// Components with at most this many nodes are ranked by network simplex
+/// (dagre's best, shortest edges); larger ones by the much cheaper tight-tree
+/// ranker, since dagre's network simplex can take seconds to minutes on
+/// ~1,000-node components.
+pub const NETWORK_SIMPLEX_MAX_NODES: usize = 150;
+
+/// Components with more nodes than this do not give dagre the label sizes
+/// (~30 % faster): labels are anchored on the route where it crosses one of
+/// dagre's (otherwise empty) label ranks, and the rank gap is widened to fit
+/// the widest label, so labels still never overlap a node (they may overlap
+/// other edges or labels).
+pub const LABEL_DUMMY_MAX_NODES: usize = 400;
+
+/// Free space kept on each side of a label anchored in a rank gap.
+const LABEL_PAD: f64 = 4.0;
+
+/// How far a port stays from the corners of a node side.
+const PORT_INSET: f64 = 6.0;
+const EPS: f64 = 1e-6;
+
+/// Which way the flow reads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum Direction {
+    #[default]
+    LeftRight,
+    TopDown,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct LayoutInput {
+    pub nodes: Vec<LNode>,
+    pub edges: Vec<LEdge>,
+    pub options: LayoutOptions,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LNode {
+    pub id: String,
+    pub width: f64,
+    pub height: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LEdge {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    /// Width of the label box; `0` = no label.
+    pub label_width: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LayoutOptions {
+    pub direction: Direction,
+    /// Minimum gap between two node ranks (an edge-label rank adds its width).
+    pub rank_gap: f64,
+    /// Minimum gap between two nodes of the same rank.
+    pub node_gap: f64,
+    /// Empty border around the whole drawing.
+    pub margin: f64,
+}
+
+impl Default for LayoutOptions {
+    fn default() -> Self {
+        LayoutOptions {
+            direction: Direction::LeftRight,
+            rank_gap: 80.0,
+            node_gap: 30.0,
+            margin: 20.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Layout {
+    pub width: f64,
+    pub height: f64,
+    /// The direction this layout was made for (used by [`Layout::svg_path`]).
+    pub direction: Direction,
+    /// One box per distinct input node id, in input order.
+    pub nodes: Vec<NodeBox>,
+    /// One route per laid-out edge, in input order. Edges with an unknown
+    /// endpoint and self-loops are left out.
+    pub edges: Vec<EdgeRoute>,
+}
+
+/// A placed node; `x`, `y` is the top-left corner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NodeBox {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+    /// Layer index within the node's connected component, 0 = first in the flow.
+    pub rank: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EdgeRoute {
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    /// Polyline: starts on the source border, ends on the target border, bends
+    /// at the layout's dummy vertices.
+    pub points: Vec<(f64, f64)>,
+    /// Centre of the label box (`label_width × LABEL_HEIGHT`), if the edge has a label.
+    pub label: Option<(f64, f64)>,
+}
+
+impl Layout {
+    pub fn node(&self, id: &str) -> Option<&NodeBox> {
+        self.nodes.iter().find(|n| n.id == id)
+    }
+
+    /// A smooth SVG path (`M x y C …`) through the route's points. Each piece
+    /// is a cubic whose tangents follow the flow direction, so the curve passes
+    /// through every bend (and the label anchor) and stays inside the bounding
+    /// box of each polyline segment.
+    pub fn svg_path(&self, edge: &EdgeRoute) -> String {
+        smooth_path(&edge.points, self.direction)
+    }
+}
+
+/// Number of proper crossings between segments of different edges. Touching
+/// (shared endpoints, a bend lying on another edge) and collinear overlaps
+/// are not counted.
+pub fn count_crossings(layout: &Layout) -> usize {
+    struct Seg {
+        edge: usize,
+        a: (f64, f64),
+        b: (f64, f64),
+        min_x: f64,
+        max_x: f64,
+        min_y: f64,
+        max_y: f64,
+    }
+    let mut segs: Vec<Seg> = Vec::new();
+    for (i, e) in layout.edges.iter().enumerate() {
+        for w in e.points.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            segs.push(Seg {
+                edge: i,
+                a,
+                b,
+                min_x: a.0.min(b.0),
+                max_x: a.0.max(b.0),
+                min_y: a.1.min(b.1),
+                max_y: a.1.max(b.1),
+            });
+        }
+    }
+    segs.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
+    let mut count = 0;
+    for i in 0..segs.len() {
+        let s = &segs[i];
+        for t in &segs[i + 1..] {
+            if t.min_x > s.max_x {
+                break;
+            }
+            if t.edge == s.edge || t.min_y > s.max_y || t.max_y < s.min_y {
+                continue;
+            }
+            if segments_cross(s.a, s.b, t.a, t.b) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+fn orient(a: (f64, f64), b: (f64, f64), c: (f64, f64)) -> f64 {
+    (b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)
+}
+
+fn segments_cross(a: (f64, f64), b: (f64, f64), c: (f64, f64), d: (f64, f64)) -> bool {
+    let scale = [a.0, a.1, b.0, b.1, c.0, c.1, d.0, d.1]
+        .iter()
+        .fold(1.0_f64, |m, v| m.max(v.abs()));
+    let eps = 1e-9 * scale * scale;
+    let (o1, o2) = (orient(a, b, c), orient(a, b, d));
+    let (o3, o4) = (orient(c, d, a), orient(c, d, b));
+    ((o1 > eps && o2 < -eps) || (o1 < -eps && o2 > eps))
+        && ((o3 > eps && o4 < -eps) || (o3 < -eps && o4 > eps))
+}
+
+/// Lays the graph out. Never panics on bad input: unknown endpoints and
+/// self-loops are skipped, duplicate node ids keep the first, non-finite or
+/// negative sizes count as 0.
+pub fn layout(input: &LayoutInput) -> Layout {
+    let opts = sanitize_options(&input.options);
+
+    // Nodes: first occurrence of each id wins.
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(input.nodes.len());
+    let mut nodes: Vec<(&str, f64, f64)> = Vec::with_capacity(input.nodes.len());
+    for n in &input.nodes {
+        if !index.contains_key(n.id.as_str()) {
+            index.insert(n.id.as_str(), nodes.len());
+            nodes.push((n.id.as_str(), non_negative(n.width), non_negative(n.height)));
+        }
+    }
+
+    // Edges: both endpoints known, not a self-loop.
+    let mut edges: Vec<Edge> = Vec::with_capacity(input.edges.len());
+    for e in &input.edges {
+        let (Some(&from), Some(&to)) = (index.get(e.from.as_str()), index.get(e.to.as_str()))
+        else {
+            continue;
+        };
+        if from == to {
+            continue;
+        }
+        let label_width = non_negative(e.label_width);
+        edges.push(Edge {
+            input: e,
+            from,
+            to,
+            label_width,
+        });
+    }
+
+    // Weakly connected components (union-find), numbered by first node.
+    let mut parent: Vec<usize> = (0..nodes.len()).collect();
+    for e in &edges {
+        let (a, b) = (find(&mut parent, e.from), find(&mut parent, e.to));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut comp_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut comp_nodes: Vec<Vec<usize>> = Vec::new();
+    let mut comp_of = vec![0; nodes.len()];
+    for (i, c) in comp_of.iter_mut().enumerate() {
+        let root = find(&mut parent, i);
+        let next = comp_nodes.len();
+        let id = *comp_of_root.entry(root).or_insert(next);
+        if id == next {
+            comp_nodes.push(Vec::new());
+        }
+        comp_nodes[id].push(i);
+        *c = id;
+    }
+    let mut comp_edges: Vec<Vec<usize>> = vec![Vec::new(); comp_nodes.len()];
+    for (k, e) in edges.iter().enumerate() {
+        comp_edges[comp_of[e.from]].push(k);
+    }
+
+    let placed: Vec<Placed> = comp_nodes
+        .iter()
+        .zip(&comp_edges)
+        .map(|(cn, ce)| layout_component(cn, ce, &nodes, &edges, &opts))
+        .collect();
+
+    // Pack the components and assemble the result.
+    let offsets = pack(&placed, component_gap(&opts));
+    let mut boxes: Vec<Option<NodeBox>> = vec![None; nodes.len()];
+    let mut routes: Vec<Option<EdgeRoute>> = vec![None; edges.len()];
+    let (mut max_x, mut max_y) = (0.0_f64, 0.0_f64);
+    for (p, &(ox, oy)) in placed.iter().zip(&offsets) {
+        let (dx, dy) = (ox + opts.margin, oy + opts.margin);
+        max_x = max_x.max(ox + p.width);
+        max_y = max_y.max(oy + p.height);
+        for &(i, x, y, rank) in &p.nodes {
+            let (id, w, h) = nodes[i];
+            boxes[i] = Some(NodeBox {
+                id: id.to_string(),
+                x: x + dx,
+                y: y + dy,
+                width: w,
+                height: h,
+                rank,
+            });
+        }
+        for (k, pts, label) in &p.edges {
+            let e = &edges[*k];
+            routes[*k] = Some(EdgeRoute {
+                id: e.input.id.clone(),
+                from: e.input.from.clone(),
+                to: e.input.to.clone(),
+                points: pts.iter().map(|&(x, y)| (x + dx, y + dy)).collect(),
+                label: label.map(|(x, y)| (x + dx, y + dy)),
+            });
+        }
+    }
+
+    Layout {
+        width: max_x + 2.0 * opts.margin,
+        height: max_y + 2.0 * opts.margin,
+        direction: opts.direction,
+        nodes: boxes.into_iter().flatten().collect(),
+        edges: routes.into_iter().flatten().collect(),
+    }
+}
+
+struct Edge<'a> {
+    input: &'a LEdge,
+    from: usize,
+    to: usize,
+    label_width: f64,
+}
+
+/// (edge index, points, label centre).
+type Route = (usize, Vec<(f64, f64)>, Option<(f64, f64)>);
+
+/// One component, translated so that its bounding box starts at (0, 0).
+struct Placed {
+    /// (node index, x, y, rank); x, y top-left.
+    nodes: Vec<(usize, f64, f64, usize)>,
+    /// (edge index, points, label centre).
+    edges: Vec<Route>,
+    width: f64,
+    height: f64,
+}
+
+#[derive(Clone, Copy)]
+struct Rect {
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn non_negative(v: f64) -> f64 {
+    if v.is_finite() && v > 0.0 {
+        v
+    } else {
+        0.0
+    }
+}
+
+fn sanitize_options(o: &LayoutOptions) -> LayoutOptions {
+    LayoutOptions {
+        direction: o.direction,
+        rank_gap: non_negative(o.rank_gap),
+        node_gap: non_negative(o.node_gap),
+        margin: non_negative(o.margin),
+    }
+}
+
+fn component_gap(opts: &LayoutOptions) -> f64 {
+    opts.node_gap.max(opts.rank_gap * 0.5).max(1.0)
+}
+
+fn layout_component(
+    comp: &[usize],
+    comp_edges: &[usize],
+    nodes: &[(&str, f64, f64)],
+    edges: &[Edge],
+    opts: &LayoutOptions,
+) -> Placed {
+    if comp.len() == 1 && comp_edges.is_empty() {
+        let (_, w, h) = nodes[comp[0]];
+        return Placed {
+            nodes: vec![(comp[0], 0.0, 0.0, 0)],
+            edges: Vec::new(),
+            width: w,
+            height: h,
+        };
+    }
+
+    let mut g: Graph<NodeLabel, EdgeLabel> = Graph::with_options(GraphOptions {
+        directed: true,
+        multigraph: true,
+        compound: false,
+    });
+    let key = |i: usize| format!("n{i}");
+    for &i in comp {
+        let (_, w, h) = nodes[i];
+        let label = NodeLabel {
+            width: w,
+            height: h,
+            ..NodeLabel::default()
+        };
+        g.set_node(key(i), Some(label));
+    }
+    let label_dummies = comp.len() <= LABEL_DUMMY_MAX_NODES;
+    let mut rank_gap = opts.rank_gap;
+    for &k in comp_edges {
+        let e = &edges[k];
+        let mut label = EdgeLabel {
+            labelpos: LabelPos::Center,
+            ..EdgeLabel::default()
+        };
+        if !label_dummies && e.label_width > 0.0 {
+            let along = match opts.direction {
+                Direction::LeftRight => e.label_width,
+                Direction::TopDown => LABEL_HEIGHT,
+            };
+            rank_gap = rank_gap.max(along + 2.0 * LABEL_PAD);
+        } else if e.label_width > 0.0 {
+            label.width = e.label_width;
+            label.height = LABEL_HEIGHT;
+        }
+        g.set_edge(key(e.from), key(e.to), Some(label), Some(&format!("e{k}")));
+    }
+
+    let ranker = if comp.len() <= NETWORK_SIMPLEX_MAX_NODES {
+        Ranker::NetworkSimplex
+    } else {
+        Ranker::TightTree
+    };
+    let dagre_opts = dagre::LayoutOptions {
+        rankdir: match opts.direction {
+            Direction::LeftRight => RankDir::LR,
+            Direction::TopDown => RankDir::TB,
+        },
+        nodesep: opts.node_gap,
+        edgesep: opts.node_gap * 0.5,
+        ranksep: rank_gap,
+        marginx: 0.0,
+        marginy: 0.0,
+        ranker,
+        ..dagre::LayoutOptions::default()
+    };
+    dagre::layout(&mut g, Some(dagre_opts));
+
+    // Nodes: centre → top-left; dagre's ranks (which include label ranks) → dense layer index.
+    let mut rects: HashMap<usize, Rect> = HashMap::with_capacity(comp.len());
+    let mut raw: Vec<(usize, Rect, i32)> = Vec::with_capacity(comp.len());
+    for &i in comp {
+        let (_, w, h) = nodes[i];
+        let (cx, cy, r) = g.node(&key(i)).map_or((0.0, 0.0, 0), |n| {
+            (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0), n.rank.unwrap_or(0))
+        });
+        let rect = Rect {
+            x: cx - w / 2.0,
+            y: cy - h / 2.0,
+            w,
+            h,
+        };
+        rects.insert(i, rect);
+        raw.push((i, rect, r));
+    }
+    let mut ranks: Vec<i32> = raw.iter().map(|r| r.2).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+
+    let mut out_edges = Vec::with_capacity(comp_edges.len());
+    for &k in comp_edges {
+        let e = &edges[k];
+        let (src, tgt) = (rects[&e.from], rects[&e.to]);
+        let (mut pts, label) = match g.edge(&key(e.from), &key(e.to), Some(&format!("e{k}"))) {
+            Some(l) => (
+                l.points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>(),
+                match (l.x, l.y) {
+                    (Some(x), Some(y)) => Some((x, y)),
+                    _ => None,
+                },
+            ),
+            None => (Vec::new(), None),
+        };
+        if pts.len() < 2 {
+            pts = vec![centre(src), centre(tgt)];
+        }
+        let label = if e.label_width <= 0.0 {
+            None
+        } else if label_dummies {
+            Some(label.unwrap_or_else(|| midpoint(&pts)))
+        } else {
+            Some(label_in_gap(&pts, e.label_width, &raw))
+        };
+        attach_ports(&mut pts, src, tgt, opts.direction);
+        out_edges.push((k, pts, label));
+    }
+
+    // Bounding box of everything drawn, then translate to the origin.
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    let mut grow = |ax: f64, ay: f64, bx: f64, by: f64| {
+        x0 = x0.min(ax);
+        y0 = y0.min(ay);
+        x1 = x1.max(bx);
+        y1 = y1.max(by);
+    };
+    for (_, r, _) in &raw {
+        grow(r.x, r.y, r.x + r.w, r.y + r.h);
+    }
+    for (k, pts, label) in &out_edges {
+        for &(x, y) in pts {
+            grow(x, y, x, y);
+        }
+        if let Some((x, y)) = label {
+            let w = edges[*k].label_width;
+            grow(
+                x - w / 2.0,
+                y - LABEL_HEIGHT / 2.0,
+                x + w / 2.0,
+                y + LABEL_HEIGHT / 2.0,
+            );
+        }
+    }
+    let shift = |(x, y): (f64, f64)| (x - x0, y - y0);
+    Placed {
+        nodes: raw
+            .iter()
+            .map(|(i, r, rank)| {
+                let (x, y) = shift((r.x, r.y));
+                (*i, x, y, ranks.binary_search(rank).unwrap_or(0))
+            })
+            .collect(),
+        edges: out_edges
+            .into_iter()
+            .map(|(k, pts, label)| (k, pts.into_iter().map(shift).collect(), label.map(shift)))
+            .collect(),
+        width: x1 - x0,
+        height: y1 - y0,
+    }
+}
+
+/// Label anchor for a route laid out without label dummies: an interior point
+/// (a dummy vertex) whose label box overlaps no node, nearest the middle of the
+/// route. With dagre's doubled ranks the odd-numbered dummies sit in the empty
+/// label ranks, which the widened rank gap makes room for.
+fn label_in_gap(pts: &[(f64, f64)], width: f64, nodes: &[(usize, Rect, i32)]) -> (f64, f64) {
+    let interior = pts.len().saturating_sub(2);
+    if interior == 0 {
+        return midpoint(pts);
+    }
+    let middle = pts.len() / 2;
+    let mut candidates: Vec<usize> = (1..=interior).collect();
+    candidates.sort_by_key(|&i| (i.is_multiple_of(2) as usize, i.abs_diff(middle), i));
+    let clear = |&(x, y): &(f64, f64)| {
+        let (x0, y0, x1, y1) = (
+            x - width / 2.0,
+            y - LABEL_HEIGHT / 2.0,
+            x + width / 2.0,
+            y + LABEL_HEIGHT / 2.0,
+        );
+        !nodes
+            .iter()
+            .any(|(_, r, _)| x0 < r.x + r.w && r.x < x1 && y0 < r.y + r.h && r.y < y1)
+    };
+    candidates
+        .iter()
+        .map(|&i| pts[i])
+        .find(clear)
+        .unwrap_or(pts[middle])
+}
+
+fn centre(r: Rect) -> (f64, f64) {
+    (r.x + r.w / 2.0, r.y + r.h / 2.0)
+}
+
+fn midpoint(pts: &[(f64, f64)]) -> (f64, f64) {
+    let m = pts.len() / 2;
+    let (a, b) = if pts.len().is_multiple_of(2) {
+        (pts[m - 1], pts[m])
+    } else {
+        (pts[m], pts[m])
+    };
+    ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
+}
+
+/// Where the neighbouring bend lies beyond a node side (right or left in a
+/// left-right flow, bottom or top in a top-down one) and level with it, puts
+/// the route's end on that side level with the bend, so the edge leaves and
+/// enters straight along the flow. Other ends get the library's rule, the
+/// border point on the line to the node centre (clamping them to a corner
+/// instead adds crossings), computed here so it also holds when a zero gap puts
+/// the bend on the border.
+fn attach_ports(pts: &mut Vec<(f64, f64)>, src: Rect, tgt: Rect, dir: Direction) {
+    // Work in flow coordinates: `.0` along the flow, `.1` across it.
+    let flip = |p: (f64, f64)| match dir {
+        Direction::LeftRight => p,
+        Direction::TopDown => (p.1, p.0),
+    };
+    let flip_rect = |r: Rect| match dir {
+        Direction::LeftRight => r,
+        Direction::TopDown => Rect {
+            x: r.y,
+            y: r.x,
+            w: r.h,
+            h: r.w,
+        },
+    };
+    let mut p: Vec<(f64, f64)> = pts.iter().map(|&q| flip(q)).collect();
+    let n = p.len();
+    let port = |r: Rect, toward: (f64, f64)| -> (f64, f64) {
+        let inset = PORT_INSET.min(r.h / 2.0);
+        let level = toward.1 >= r.y + inset && toward.1 <= r.y + r.h - inset;
+        if level && toward.0 >= r.x + r.w + EPS {
+            (r.x + r.w, toward.1)
+        } else if level && toward.0 <= r.x - EPS {
+            (r.x, toward.1)
+        } else {
+            clip_to_border(r, toward)
+        }
+    };
+    p[0] = port(flip_rect(src), p[1]);
+    p[n - 1] = port(flip_rect(tgt), p[n - 2]);
+    p.dedup_by(|b, a| (a.0 - b.0).abs() < EPS && (a.1 - b.1).abs() < EPS);
+    if p.len() == 1 {
+        // Degenerate (zero gap): both ends at the same border point.
+        p.push(p[0]);
+    }
+    *pts = p.into_iter().map(flip).collect();
+}
+
+/// Where the line from the rectangle's centre towards `toward` leaves the
+/// rectangle (dagre's own end-point rule), or, if `toward` is not outside the
+/// rectangle, the border point nearest to it.
+fn clip_to_border(r: Rect, toward: (f64, f64)) -> (f64, f64) {
+    let (cx, cy) = centre(r);
+    let (dx, dy) = (toward.0 - cx, toward.1 - cy);
+    let (hw, hh) = (r.w / 2.0, r.h / 2.0);
+    if dx.abs() > hw || dy.abs() > hh {
+        let sx = if dx == 0.0 {
+            f64::INFINITY
+        } else {
+            hw / dx.abs()
+        };
+        let sy = if dy == 0.0 {
+            f64::INFINITY
+        } else {
+            hh / dy.abs()
+        };
+        let s = sx.min(sy);
+        return (cx + dx * s, cy + dy * s);
+    }
+    let sides = [
+        (toward.0 - r.x, (r.x, toward.1)),
+        (r.x + r.w - toward.0, (r.x + r.w, toward.1)),
+        (toward.1 - r.y, (toward.0, r.y)),
+        (r.y + r.h - toward.1, (toward.0, r.y + r.h)),
+    ];
+    sides
+        .iter()
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or((cx, cy), |s| s.1)
+}
+
+/// Shelf packing: biggest component first, rows about as wide as a 16:9
+/// rectangle of the total area (never narrower than the widest component).
+fn pack(placed: &[Placed], gap: f64) -> Vec<(f64, f64)> {
+    let mut order: Vec<usize> = (0..placed.len()).collect();
+    order.sort_by(|&a, &b| {
+        placed[b]
+            .nodes
+            .len()
+            .cmp(&placed[a].nodes.len())
+            .then(a.cmp(&b))
+    });
+    let area: f64 = placed
+        .iter()
+        .map(|p| (p.width + gap) * (p.height + gap))
+        .sum();
+    let widest = placed.iter().map(|p| p.width).fold(0.0, f64::max);
+    let row_width = widest.max((area * 16.0 / 9.0).sqrt());
+    let mut offsets = vec![(0.0, 0.0); placed.len()];
+    let (mut x, mut y, mut row_h) = (0.0_f64, 0.0_f64, 0.0_f64);
+    for i in order {
+        let p = &placed[i];
+        if x > 0.0 && x + p.width > row_width + EPS {
+            x = 0.0;
+            y += row_h + gap;
+            row_h = 0.0;
+        }
+        offsets[i] = (x, y);
+        x += p.width + gap;
+        row_h = row_h.max(p.height);
+    }
+    offsets
+}
+
+fn smooth_path(points: &[(f64, f64)], dir: Direction) -> String {
+    let mut s = String::new();
+    let Some(&first) = points.first() else {
+        return s;
+    };
+    s.push_str(&format!("M {} {}", num(first.0), num(first.1)));
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let (c1, c2) = match dir {
+            Direction::LeftRight => {
+                let d = (b.0 - a.0) / 2.0;
+                ((a.0 + d, a.1), (b.0 - d, b.1))
+            }
+            Direction::TopDown => {
+                let d = (b.1 - a.1) / 2.0;
+                ((a.0, a.1 + d), (b.0, b.1 - d))
+            }
+        };
+        s.push_str(&format!(
+            " C {} {} {} {} {} {}",
+            num(c1.0),
+            num(c1.1),
+            num(c2.0),
+            num(c2.1),
+            num(b.0),
+            num(b.1)
+        ));
+    }
+    s
+}
+
+/// Two decimals, no trailing zeros, no "-0".
+fn num(v: f64) -> String {
+    let r = (v * 100.0).round() / 100.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    let mut t = format!("{r:.2}");
+    while t.ends_with('0') {
+        t.pop();
+    }
+    if t.ends_with('.') {
+        t.pop();
+    }
+    t
+}

@@ -1,0 +1,279 @@
+//! The diagram's projection, scene and SVG export on the real manifests.
+
+mod common;
+
+use explorer_core::export::standalone_svg;
+use explorer_core::graph;
+use explorer_core::scene::{compose, Scene};
+use explorer_core::view::{project, Role, ViewOptions};
+
+const NS: &str = "budget-app";
+
+fn id(kind: &str, name: &str) -> String {
+    format!("{kind}/{NS}/{name}")
+}
+
+fn budget_app() -> (explorer_core::Model, graph::Graph) {
+    let dir = common::k8s_dir().expect("k8s/ exists");
+    let model = common::load_dir(&dir);
+    let g = graph::build(&model);
+    (model, g)
+}
+
+fn has_edge(view: &explorer_core::view::ViewGraph, from: &str, to: &str) -> bool {
+    view.edges.iter().any(|e| e.from == from && e.to == to)
+}
+
+#[test]
+fn collapsed_view_reads_like_the_seed_picture() {
+    let (_, g) = budget_app();
+    let v = project(&g, &ViewOptions::default());
+    let workloads: Vec<&str> = v
+        .nodes
+        .iter()
+        .filter(|n| n.role == Role::Workload)
+        .map(|n| n.name.as_str())
+        .collect();
+    assert_eq!(
+        workloads,
+        ["flask-app", "grafana", "nginx", "postgres", "prometheus"]
+    );
+    let pods: u32 = v.nodes.iter().filter_map(|n| n.replicas).sum();
+    assert_eq!(pods, 6);
+    // Everything else is folded into the workloads (and the namespace is a frame).
+    assert_eq!(
+        v.nodes.len(),
+        6,
+        "{:?}",
+        v.nodes.iter().map(|n| &n.id).collect::<Vec<_>>()
+    );
+    assert!(has_edge(
+        &v,
+        "External//internet",
+        &id("Deployment", "nginx")
+    ));
+    assert!(has_edge(
+        &v,
+        &id("Deployment", "nginx"),
+        &id("Deployment", "flask-app")
+    ));
+    assert!(has_edge(
+        &v,
+        &id("Deployment", "flask-app"),
+        &id("Deployment", "postgres")
+    ));
+    assert!(has_edge(
+        &v,
+        &id("Deployment", "prometheus"),
+        &id("Deployment", "flask-app")
+    ));
+    assert!(has_edge(
+        &v,
+        &id("Deployment", "grafana"),
+        &id("Deployment", "prometheus")
+    ));
+    let flask = v.node(&id("Deployment", "flask-app")).unwrap();
+    assert_eq!(flask.services, ["flask-service"]);
+    assert!(flask.folded.contains(&id("Secret", "flask-secret")));
+    let postgres = v.node(&id("Deployment", "postgres")).unwrap();
+    assert!(postgres
+        .folded
+        .contains(&"PersistentVolume//postgres-pv".to_string()));
+    // Folded edges keep the provenance of what they stand for.
+    let db = v
+        .edges
+        .iter()
+        .find(|e| e.from == id("Deployment", "flask-app") && e.to == id("Deployment", "postgres"))
+        .unwrap();
+    assert!(
+        db.provenance.iter().any(|p| p.contains("DATABASE_URL")),
+        "{:?}",
+        db.provenance
+    );
+}
+
+#[test]
+fn expanding_shows_the_whole_chain() {
+    let (_, g) = budget_app();
+    let v = project(
+        &g,
+        &ViewOptions {
+            expand_all: true,
+            ..Default::default()
+        },
+    );
+    let chain = [
+        (id("Deployment", "nginx"), id("Service", "flask-service")),
+        (
+            id("Service", "flask-service"),
+            id("Deployment", "flask-app"),
+        ),
+        (
+            id("Deployment", "flask-app"),
+            id("Service", "postgres-service"),
+        ),
+        (
+            id("Service", "postgres-service"),
+            id("Deployment", "postgres"),
+        ),
+        (
+            id("Deployment", "postgres"),
+            id("PersistentVolumeClaim", "postgres-pvc"),
+        ),
+        (
+            id("PersistentVolumeClaim", "postgres-pvc"),
+            "PersistentVolume//postgres-pv".to_string(),
+        ),
+        (
+            id("Deployment", "prometheus"),
+            id("Deployment", "flask-app"),
+        ),
+        (
+            id("Deployment", "grafana"),
+            id("Service", "prometheus-service"),
+        ),
+        (
+            "External//internet".to_string(),
+            id("Service", "nginx-service"),
+        ),
+    ];
+    for (from, to) in chain {
+        assert!(has_edge(&v, &from, &to), "{from} -> {to}");
+    }
+    // Expanding one workload only unfolds its own objects.
+    let one = project(
+        &g,
+        &ViewOptions {
+            expanded: [id("Deployment", "postgres")].into(),
+            ..Default::default()
+        },
+    );
+    assert!(one
+        .node(&id("PersistentVolumeClaim", "postgres-pvc"))
+        .is_some());
+    assert!(one.node(&id("Service", "flask-service")).is_none());
+}
+
+#[test]
+fn filters_hide_kinds_and_families() {
+    let (_, g) = budget_app();
+    let mut opts = ViewOptions {
+        expand_all: true,
+        ..Default::default()
+    };
+    opts.hidden_kinds.insert("Secret".into());
+    opts.hidden_families
+        .insert(explorer_core::relations::Family::Metrics);
+    let v = project(&g, &opts);
+    assert!(v.nodes.iter().all(|n| n.kind != "Secret"));
+    assert!(v
+        .edges
+        .iter()
+        .all(|e| e.family != explorer_core::relations::Family::Metrics));
+    assert!(v
+        .edges
+        .iter()
+        .all(|e| v.node(&e.from).is_some() && v.node(&e.to).is_some()));
+}
+
+fn overlaps(s: &Scene) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, a) in s.nodes.iter().enumerate() {
+        for b in &s.nodes[i + 1..] {
+            if a.x < b.x + b.width
+                && b.x < a.x + a.width
+                && a.y < b.y + b.height
+                && b.y < a.y + a.height
+            {
+                out.push((a.node.id.clone(), b.node.id.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_scene_has_no_overlaps_and_frames_contain_their_nodes() {
+    let (model, g) = budget_app();
+    for opts in [
+        ViewOptions::default(),
+        ViewOptions {
+            expand_all: true,
+            ..Default::default()
+        },
+    ] {
+        let s = compose(&project(&g, &opts), &model.host_ports);
+        assert_eq!(overlaps(&s), Vec::<(String, String)>::new());
+        let ns = s
+            .frames
+            .iter()
+            .find(|f| f.id == format!("namespace:{NS}"))
+            .expect("namespace frame");
+        for n in s
+            .nodes
+            .iter()
+            .filter(|n| n.node.namespace.as_deref() == Some(NS))
+        {
+            assert!(
+                n.x >= ns.x
+                    && n.y >= ns.y
+                    && n.x + n.width <= ns.x + ns.width
+                    && n.y + n.height <= ns.y + ns.height,
+                "{} inside the frame",
+                n.node.id
+            );
+        }
+        let ext = s.node("External//internet").expect("the browser node");
+        let cluster = s.frames.iter().find(|f| f.id == "cluster").unwrap();
+        assert!(
+            ext.x + ext.width < cluster.x,
+            "the browser sits outside the cluster"
+        );
+        // The flow reads left to right: browser, nginx, flask, postgres.
+        let x = |name: &str| s.node(&id("Deployment", name)).unwrap().x;
+        assert!(
+            ext.x < x("nginx") && x("nginx") < x("flask-app") && x("flask-app") < x("postgres")
+        );
+        assert!(s.width >= cluster.x + cluster.width && s.height >= cluster.y + cluster.height);
+        let entry = s
+            .edges
+            .iter()
+            .find(|e| e.from == "External//internet")
+            .unwrap();
+        assert_eq!(
+            entry.label.as_ref().map(|l| l.text.as_str()),
+            Some("localhost:8889 → :80")
+        );
+    }
+}
+
+#[test]
+fn composing_twice_gives_the_same_scene() {
+    let (model, g) = budget_app();
+    let v = project(&g, &ViewOptions::default());
+    assert_eq!(
+        compose(&v, &model.host_ports),
+        compose(&v, &model.host_ports)
+    );
+}
+
+#[test]
+fn the_export_is_a_standalone_svg_with_every_node() {
+    let (model, g) = budget_app();
+    let s = compose(&project(&g, &ViewOptions::default()), &model.host_ports);
+    let svg = standalone_svg(&s, "budget-app <architecture>");
+    assert!(svg.starts_with("<?xml"));
+    assert!(svg.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
+    assert!(
+        svg.contains("budget-app &lt;architecture&gt;"),
+        "titles are escaped"
+    );
+    for n in &s.nodes {
+        assert!(svg.contains(&format!(r#"data-id="{}""#, n.node.id)));
+    }
+    assert_eq!(svg.matches("<g class=\"node").count(), s.nodes.len());
+    assert_eq!(svg.matches("<g class=\"edge").count(), s.edges.len());
+    // Balanced groups.
+    assert_eq!(svg.matches("<g ").count(), svg.matches("</g>").count());
+}
+
