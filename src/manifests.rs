@@ -29,7 +29,9 @@ pub struct Loaded {
 pub enum LoadFailure {
     Fetch(FetchError),
     /// The bundle was read but held no object.
-    Empty { problems: Vec<String> },
+    Empty {
+        problems: Vec<String>,
+    },
 }
 
 impl fmt::Display for LoadFailure {
@@ -130,7 +132,7 @@ where
                     let children = children.clone();
                     move || {
                         let children = children.clone();
-                        Suspend::new(async move { ctx.data.await.map(|loaded| children(loaded)) })
+                        Suspend::new(async move { ctx.data.await.map(&children) })
                     }
                 }
             </ErrorBoundary>

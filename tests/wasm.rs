@@ -62,7 +62,10 @@ async fn a_request_past_its_deadline_is_a_timeout() {
 #[wasm_bindgen_test]
 async fn a_missing_file_is_a_status_error() {
     let err = get_text("/no-such-file.yaml", 5_000).await.unwrap_err();
-    assert!(matches!(err, FetchError::Status { status: 404, .. }), "{err:?}");
+    assert!(
+        matches!(err, FetchError::Status { status: 404, .. }),
+        "{err:?}"
+    );
 }
 
 #[wasm_bindgen_test]

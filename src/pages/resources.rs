@@ -26,7 +26,11 @@ pub fn ResourcesPage() -> impl IntoView {
 #[component]
 pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
     let table = &loaded.resources;
-    let rows = table.rows.iter().map(|row| view! { <ResourceRowView row=row.clone() /> }).collect_view();
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| view! { <ResourceRowView row=row.clone() /> })
+        .collect_view();
     let t = &table.total;
     let warnings = table
         .rows
@@ -77,7 +81,13 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
 #[component]
 fn ResourceRowView(row: ResourceRow) -> impl IntoView {
     let pods = row.pods;
-    let per_pod = move |v: String| if pods > 1 { format!("{v} × {pods}") } else { v };
+    let per_pod = move |v: String| {
+        if pods > 1 {
+            format!("{v} × {pods}")
+        } else {
+            v
+        }
+    };
     view! {
         <tr data-workload=row.workload.clone()>
             <th scope="row">

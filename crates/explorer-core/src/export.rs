@@ -45,7 +45,9 @@ pub fn tier_class(group: Option<&str>) -> &'static str {
 pub fn kind_label(node: &PlacedNode) -> String {
     let n = &node.node;
     match (n.role, n.replicas) {
-        (Role::Workload, Some(r)) => format!("{} · {} pod{}", n.kind, r, if r == 1 { "" } else { "s" }),
+        (Role::Workload, Some(r)) => {
+            format!("{} · {} pod{}", n.kind, r, if r == 1 { "" } else { "s" })
+        }
         (Role::External, _) => "outside the cluster".to_string(),
         _ => n.kind.clone(),
     }
@@ -54,7 +56,9 @@ pub fn kind_label(node: &PlacedNode) -> String {
 /// An icon per kind, as SVG path data in a 20×20 box.
 pub fn kind_icon(kind: &str) -> &'static str {
     match kind {
-        "External" => "M10 2a8 8 0 1 0 0 16a8 8 0 1 0 0-16M2 10h16M10 2c3 3 3 13 0 16M10 2c-3 3-3 13 0 16",
+        "External" => {
+            "M10 2a8 8 0 1 0 0 16a8 8 0 1 0 0-16M2 10h16M10 2c3 3 3 13 0 16M10 2c-3 3-3 13 0 16"
+        }
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => "M3 5h14v10H3zM6 8h8M6 12h5",
         "Job" | "CronJob" => "M10 3a7 7 0 1 0 0 14a7 7 0 1 0 0-14M10 6v4l3 2",
         "Pod" => "M4 6l6-3 6 3v8l-6 3-6-3z",
@@ -62,9 +66,13 @@ pub fn kind_icon(kind: &str) -> &'static str {
         "Ingress" => "M3 10h11M10 6l4 4-4 4M17 4v12",
         "ConfigMap" => "M5 3h7l3 3v11H5zM8 9h5M8 12h5",
         "Secret" => "M6 9V7a4 4 0 0 1 8 0v2M5 9h10v8H5zM10 12v2",
-        "PersistentVolumeClaim" | "PersistentVolume" => "M4 5c0-2 12-2 12 0v10c0 2-12 2-12 0zM4 5c0 2 12 2 12 0",
+        "PersistentVolumeClaim" | "PersistentVolume" => {
+            "M4 5c0-2 12-2 12 0v10c0 2-12 2-12 0zM4 5c0 2 12 2 12 0"
+        }
         "ServiceAccount" => "M10 4a3 3 0 1 0 0 6a3 3 0 1 0 0-6M4 17c0-4 12-4 12 0",
-        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => "M10 2l7 3v5c0 4-3 7-7 8c-4-1-7-4-7-8V5z",
+        "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
+            "M10 2l7 3v5c0 4-3 7-7 8c-4-1-7-4-7-8V5z"
+        }
         "NetworkPolicy" => "M3 3h14v14H3zM3 10h14M10 3v14",
         "HorizontalPodAutoscaler" => "M3 14l5-5 3 3 6-6M13 6h4v4",
         _ => "M4 4h12v12H4z",
@@ -72,7 +80,10 @@ pub fn kind_icon(kind: &str) -> &'static str {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// The scene as a standalone SVG document.
@@ -105,7 +116,11 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
     }
     s.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     for f in &scene.frames {
-        let class = if f.id == "cluster" { "frame cluster" } else { "frame" };
+        let class = if f.id == "cluster" {
+            "frame cluster"
+        } else {
+            "frame"
+        };
         let _ = writeln!(
             s,
             r#"<g class="{class}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="14"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
@@ -128,14 +143,28 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
             e.path
         );
         if let Some(l) = &e.label {
-            let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, l.x, l.y, esc(&l.text));
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                l.x,
+                l.y,
+                esc(&l.text)
+            );
         }
         s.push_str("</g>\n");
     }
     for n in &scene.nodes {
         let tier = tier_class(n.node.group.as_deref());
-        let _ = write!(s, r#"<g class="node {tier}" data-id="{}">"#, esc(&n.node.id));
-        let pods = if n.node.role == Role::Workload { n.node.replicas.unwrap_or(1).clamp(1, 3) } else { 1 };
+        let _ = write!(
+            s,
+            r#"<g class="node {tier}" data-id="{}">"#,
+            esc(&n.node.id)
+        );
+        let pods = if n.node.role == Role::Workload {
+            n.node.replicas.unwrap_or(1).clamp(1, 3)
+        } else {
+            1
+        };
         let stack = f64::from(pods - 1) * 5.0;
         for i in (1..pods).rev() {
             let o = f64::from(i) * 5.0;

@@ -82,7 +82,11 @@ const EXTERNAL_GAP: f64 = 84.0;
 /// Lays the view out: namespaced and cluster-scoped objects by the layered
 /// layout, the outside world to the left of the cluster frame.
 pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
-    let inner: Vec<&ViewNode> = view.nodes.iter().filter(|n| n.role != Role::External).collect();
+    let inner: Vec<&ViewNode> = view
+        .nodes
+        .iter()
+        .filter(|n| n.role != Role::External)
+        .collect();
     let external = view.nodes.iter().find(|n| n.role == Role::External);
 
     let input = LayoutInput {
@@ -102,7 +106,11 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
             .iter()
             .filter(|e| e.from != EXTERNAL_ID && e.to != EXTERNAL_ID)
             .map(|e| {
-                let (from, to) = if lays_out_reversed(e.family) { (&e.to, &e.from) } else { (&e.from, &e.to) };
+                let (from, to) = if lays_out_reversed(e.family) {
+                    (&e.to, &e.from)
+                } else {
+                    (&e.from, &e.to)
+                };
                 LEdge {
                     id: e.id.clone(),
                     from: from.clone(),
@@ -128,8 +136,11 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         v
     };
     let has_cluster = !inner.is_empty();
-    let frame_pad = if namespaces.is_empty() { 0.0 } else { NS_PAD } + if has_cluster { CLUSTER_PAD } else { 0.0 };
-    let top_pad = frame_pad + if namespaces.is_empty() { 0.0 } else { NS_LABEL } + if has_cluster { NS_LABEL } else { 0.0 };
+    let frame_pad = if namespaces.is_empty() { 0.0 } else { NS_PAD }
+        + if has_cluster { CLUSTER_PAD } else { 0.0 };
+    let top_pad = frame_pad
+        + if namespaces.is_empty() { 0.0 } else { NS_LABEL }
+        + if has_cluster { NS_LABEL } else { 0.0 };
     let ext_size = external.map(|e| e.size());
     let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + EXTERNAL_GAP) + frame_pad;
     let top = MARGIN + top_pad;
@@ -151,11 +162,23 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
 
     let mut frames = Vec::new();
     let bbox = |ns: Option<&str>, nodes: &[PlacedNode]| -> Option<(f64, f64, f64, f64)> {
-        let mut it = nodes.iter().filter(|n| n.node.role != Role::External && (ns.is_none() || n.node.namespace.as_deref() == ns));
+        let mut it = nodes.iter().filter(|n| {
+            n.node.role != Role::External && (ns.is_none() || n.node.namespace.as_deref() == ns)
+        });
         let first = it.next()?;
-        let mut b = (first.x, first.y, first.x + first.width, first.y + first.height);
+        let mut b = (
+            first.x,
+            first.y,
+            first.x + first.width,
+            first.y + first.height,
+        );
         for n in it {
-            b = (b.0.min(n.x), b.1.min(n.y), b.2.max(n.x + n.width), b.3.max(n.y + n.height));
+            b = (
+                b.0.min(n.x),
+                b.1.min(n.y),
+                b.2.max(n.x + n.width),
+                b.3.max(n.y + n.height),
+            );
         }
         Some(b)
     };
@@ -181,9 +204,18 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
     if has_cluster {
         let mut b = bbox(None, &nodes).unwrap_or((left, top, left, top));
         for f in &ns_frames {
-            b = (b.0.min(f.x), b.1.min(f.y), b.2.max(f.x + f.width), b.3.max(f.y + f.height));
+            b = (
+                b.0.min(f.x),
+                b.1.min(f.y),
+                b.2.max(f.x + f.width),
+                b.3.max(f.y + f.height),
+            );
         }
-        let label = if host_ports.is_empty() { "cluster".to_string() } else { "k3d cluster".to_string() };
+        let label = if host_ports.is_empty() {
+            "cluster".to_string()
+        } else {
+            "k3d cluster".to_string()
+        };
         frames.push(Frame {
             id: "cluster".into(),
             label,
@@ -204,7 +236,11 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
             .filter_map(|e| nodes.iter().find(|n| n.node.id == e.to))
             .map(|n| n.centre().1)
             .collect();
-        let cy = if targets.is_empty() { top + h / 2.0 } else { targets.iter().sum::<f64>() / targets.len() as f64 };
+        let cy = if targets.is_empty() {
+            top + h / 2.0
+        } else {
+            targets.iter().sum::<f64>() / targets.len() as f64
+        };
         nodes.push(PlacedNode {
             node: ext.clone(),
             x: MARGIN,
@@ -214,8 +250,10 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         });
     }
 
-    let routes: BTreeMap<&str, &layout::EdgeRoute> = lay.edges.iter().map(|r| (r.id.as_str(), r)).collect();
-    let placed: BTreeMap<&str, &PlacedNode> = nodes.iter().map(|n| (n.node.id.as_str(), n)).collect();
+    let routes: BTreeMap<&str, &layout::EdgeRoute> =
+        lay.edges.iter().map(|r| (r.id.as_str(), r)).collect();
+    let placed: BTreeMap<&str, &PlacedNode> =
+        nodes.iter().map(|n| (n.node.id.as_str(), n)).collect();
     let entry_label = host_ports
         .iter()
         .find(|p| p.node_filter.contains("loadbalancer"))
@@ -228,7 +266,8 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         };
         let (path, label) = match routes.get(e.id.as_str()) {
             Some(r) if r.points.len() >= 2 => {
-                let mut pts: Vec<(f64, f64)> = r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();
+                let mut pts: Vec<(f64, f64)> =
+                    r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();
                 if lays_out_reversed(e.family) {
                     pts.reverse();
                 }
@@ -239,11 +278,14 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
                 let start = (a.x + a.width, a.y + a.height / 2.0);
                 let end = (b.x, b.y + b.height / 2.0);
                 let path = s_curve(start, end);
-                let label = (e.from == EXTERNAL_ID).then(|| entry_label.clone()).flatten().map(|text| EdgeLabel {
-                    text,
-                    x: (start.0 + end.0) / 2.0,
-                    y: (start.1 + end.1) / 2.0 - 10.0,
-                });
+                let label = (e.from == EXTERNAL_ID)
+                    .then(|| entry_label.clone())
+                    .flatten()
+                    .map(|text| EdgeLabel {
+                        text,
+                        x: (start.0 + end.0) / 2.0,
+                        y: (start.1 + end.1) / 2.0 - 10.0,
+                    });
                 (path, label)
             }
         };

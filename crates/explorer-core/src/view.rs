@@ -212,14 +212,19 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
 
     let collapsed = !opts.expand_all;
     // A NetworkPolicy over several workloads belongs to the namespace, not to a node.
-    let namespace_wide = |n: &Node| collapsed && n.kind == "NetworkPolicy" && n.parent.is_none() && n.namespace.is_some();
+    let namespace_wide = |n: &Node| {
+        collapsed && n.kind == "NetworkPolicy" && n.parent.is_none() && n.namespace.is_some()
+    };
     let mut frame_folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut nodes: BTreeMap<&str, ViewNode> = BTreeMap::new();
     for node in &graph.nodes {
         let rep = representative(&by_id, opts, &node.id);
         if namespace_wide(node) {
             if let Some(ns) = &node.namespace {
-                frame_folded.entry(ns.clone()).or_default().push(node.id.clone());
+                frame_folded
+                    .entry(ns.clone())
+                    .or_default()
+                    .push(node.id.clone());
             }
             continue;
         }

@@ -34,7 +34,9 @@ impl Viewport {
         let (cw, ch) = (content.0.max(1.0), content.1.max(1.0));
         let avail_w = (screen.0 - 2.0 * padding).max(1.0);
         let avail_h = (screen.1 - 2.0 * padding).max(1.0);
-        let k = (avail_w / cw).min(avail_h / ch).clamp(MIN_ZOOM, MAX_FIT_ZOOM);
+        let k = (avail_w / cw)
+            .min(avail_h / ch)
+            .clamp(MIN_ZOOM, MAX_FIT_ZOOM);
         Viewport {
             x: (screen.0 - cw * k) / 2.0,
             y: (screen.1 - ch * k) / 2.0,

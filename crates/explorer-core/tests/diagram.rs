@@ -276,4 +276,3 @@ fn the_export_is_a_standalone_svg_with_every_node() {
     // Balanced groups.
     assert_eq!(svg.matches("<g ").count(), svg.matches("</g>").count());
 }
-

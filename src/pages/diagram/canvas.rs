@@ -61,7 +61,10 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
             if v.node(&sel).is_some() {
                 Some(sel)
             } else {
-                v.nodes.iter().find(|n| n.folded.contains(&sel)).map(|n| n.id.clone())
+                v.nodes
+                    .iter()
+                    .find(|n| n.folded.contains(&sel))
+                    .map(|n| n.id.clone())
             }
         })
     });
@@ -74,7 +77,15 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
         if q.trim().is_empty() {
             return None;
         }
-        view_graph.with(|v| Some(v.nodes.iter().filter(|n| matches(n, &q)).map(|n| n.id.clone()).collect::<BTreeSet<_>>()))
+        view_graph.with(|v| {
+            Some(
+                v.nodes
+                    .iter()
+                    .filter(|n| matches(n, &q))
+                    .map(|n| n.id.clone())
+                    .collect::<BTreeSet<_>>(),
+            )
+        })
     });
 
     // Pointer gestures: one pointer pans, two pinch.
@@ -106,8 +117,15 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
     let on_move = move |ev: ev::PointerEvent| {
         let id = ev.pointer_id();
         let p = local(ev.client_x() as f64, ev.client_y() as f64);
-        let Some(prev) = pointers.with_value(|m| m.get(&id).copied()) else { return };
-        let others: Vec<(f64, f64)> = pointers.with_value(|m| m.iter().filter(|(k, _)| **k != id).map(|(_, v)| *v).collect());
+        let Some(prev) = pointers.with_value(|m| m.get(&id).copied()) else {
+            return;
+        };
+        let others: Vec<(f64, f64)> = pointers.with_value(|m| {
+            m.iter()
+                .filter(|(k, _)| **k != id)
+                .map(|(_, v)| *v)
+                .collect()
+        });
         let vp = viewport.get_untracked();
         let next = match others.first() {
             Some(&other) => pinch(vp, (prev, other), (p, other)),
@@ -119,7 +137,10 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
         });
         if travel.get_value() > CLICK_SLOP {
             // A drag: keep receiving moves outside the canvas.
-            if let Some(t) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            if let Some(t) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            {
                 if !t.has_pointer_capture(id) {
                     let _ = t.set_pointer_capture(id);
                 }
@@ -136,7 +157,8 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
         ev.prevent_default();
         let anchor = local(ev.client_x() as f64, ev.client_y() as f64);
         let factor = Viewport::wheel_factor(ev.delta_y());
-        st.user_view.set(Some(viewport.get_untracked().zoom_at(factor, anchor)));
+        st.user_view
+            .set(Some(viewport.get_untracked().zoom_at(factor, anchor)));
     };
     // A click that did not drag: on a node selects it, on the background clears.
     let on_click = move |_: ev::MouseEvent| {
@@ -212,7 +234,9 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
 
 #[component]
 fn Markers() -> impl IntoView {
-    let families = ["traffic", "config", "storage", "rbac", "metrics", "policy", "entry"];
+    let families = [
+        "traffic", "config", "storage", "rbac", "metrics", "policy", "entry",
+    ];
     view! {
         <defs>
             {families
@@ -243,7 +267,10 @@ fn EdgeView(edge: PlacedEdge, focus: Memo<Option<BTreeSet<String>>>) -> impl Int
     let fam = edge.family.as_str();
     let (from, to) = (edge.from.clone(), edge.to.clone());
     let class = move || {
-        let dim = focus.with(|f| f.as_ref().is_some_and(|s| !(s.contains(&from) && s.contains(&to))));
+        let dim = focus.with(|f| {
+            f.as_ref()
+                .is_some_and(|s| !(s.contains(&from) && s.contains(&to)))
+        });
         format!("edge {fam}{}", if dim { " dim" } else { "" })
     };
     let title = edge.provenance.join("\n");
@@ -295,9 +322,18 @@ fn NodeView(
             )
         }
     };
-    let pods = if node.node.role == Role::Workload { node.node.replicas.unwrap_or(1).clamp(1, 3) } else { 1 };
+    let pods = if node.node.role == Role::Workload {
+        node.node.replicas.unwrap_or(1).clamp(1, 3)
+    } else {
+        1
+    };
     let stack = f64::from(pods - 1) * 5.0;
-    let (cx, cy, cw, ch) = (node.x, node.y + stack, node.width - stack, node.height - stack);
+    let (cx, cy, cw, ch) = (
+        node.x,
+        node.y + stack,
+        node.width - stack,
+        node.height - stack,
+    );
     let pod_rects = (1..pods)
         .rev()
         .map(|i| {
@@ -307,7 +343,11 @@ fn NodeView(
         .collect_view();
     let folded = node.node.folded.len();
     // Three text lines sit a little higher than two.
-    let lift = if node.node.services.is_empty() { 0.0 } else { 7.0 };
+    let lift = if node.node.services.is_empty() {
+        0.0
+    } else {
+        7.0
+    };
     let enter_id = id.clone();
     let hover_id = id.clone();
     view! {

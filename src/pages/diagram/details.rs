@@ -24,11 +24,16 @@ pub fn DetailsPanel(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>) -> impl In
 
     let details = {
         let loaded = loaded.clone();
-        Memo::new(move |_| st.selected.get().and_then(|id| describe(&loaded.model, &loaded.graph, &id)))
+        Memo::new(move |_| {
+            st.selected
+                .get()
+                .and_then(|id| describe(&loaded.model, &loaded.graph, &id))
+        })
     };
     move || {
         details.get().map(|d| {
-            let folded = view_graph.with(|v| v.node(&d.id).map(|n| n.folded.clone()).unwrap_or_default());
+            let folded =
+                view_graph.with(|v| v.node(&d.id).map(|n| n.folded.clone()).unwrap_or_default());
             let config_sources: Vec<NodeDetails> = d
                 .edges_out
                 .iter()
@@ -92,7 +97,10 @@ fn Panel(d: NodeDetails, folded: Vec<String>, config_sources: Vec<NodeDetails>) 
         facts.push(("Namespace".into(), ns.clone()));
     }
     if let Some(r) = d.replicas {
-        facts.push(("Replicas".into(), format!("{r} pod{}", if r == 1 { "" } else { "s" })));
+        facts.push((
+            "Replicas".into(),
+            format!("{r} pod{}", if r == 1 { "" } else { "s" }),
+        ));
     }
     if let Some(g) = &d.group {
         facts.push(("Tier".into(), g.clone()));
@@ -101,9 +109,17 @@ fn Panel(d: NodeDetails, folded: Vec<String>, config_sources: Vec<NodeDetails>) 
         facts.push((f.label.clone(), f.value.clone()));
     }
     if let Some(s) = &d.source {
-        facts.push(("Defined in".into(), format!("{} (document {}, line {})", s.path, s.doc_index + 1, s.line)));
+        facts.push((
+            "Defined in".into(),
+            format!("{} (document {}, line {})", s.path, s.doc_index + 1, s.line),
+        ));
     }
-    let containers: Vec<_> = d.init_containers.iter().chain(d.containers.iter()).cloned().collect();
+    let containers: Vec<_> = d
+        .init_containers
+        .iter()
+        .chain(d.containers.iter())
+        .cloned()
+        .collect();
     view! {
         <aside class="details" aria-label=format!("Details of {} {}", d.kind, d.name) data-testid="details">
             <header>

@@ -71,7 +71,11 @@ pub fn url_param(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Optio
         }
         let path = location.pathname.get_untracked();
         let below_base = path.strip_prefix(BASE).unwrap_or(&path);
-        let below_base = if below_base.is_empty() { "/" } else { below_base };
+        let below_base = if below_base.is_empty() {
+            "/"
+        } else {
+            below_base
+        };
         navigate(
             &format!("{below_base}{}", params.to_query_string()),
             NavigateOptions {

@@ -25,10 +25,20 @@ pub const FAMILIES: [Family; 7] = [
 ];
 
 #[component]
-pub fn Toolbar(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>, scene: Memo<Scene>) -> impl IntoView {
+pub fn Toolbar(
+    loaded: Arc<Loaded>,
+    view_graph: Memo<ViewGraph>,
+    scene: Memo<Scene>,
+) -> impl IntoView {
     let st = use_diagram_state();
     let kinds: Vec<String> = {
-        let set: BTreeSet<String> = loaded.graph.nodes.iter().map(|n| n.kind.clone()).filter(|k| k != "Namespace" && k != "External").collect();
+        let set: BTreeSet<String> = loaded
+            .graph
+            .nodes
+            .iter()
+            .map(|n| n.kind.clone())
+            .filter(|k| k != "Namespace" && k != "External")
+            .collect();
         set.into_iter().collect()
     };
     let present: BTreeSet<Family> = loaded.graph.edges.iter().map(|e| e.family).collect();
@@ -36,7 +46,12 @@ pub fn Toolbar(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>, scene: Memo<Sce
     let on_search_key = move |ev: ev::KeyboardEvent| {
         if ev.key() == "Enter" {
             let q = st.search.get_untracked();
-            let first = view_graph.with_untracked(|v| v.nodes.iter().find(|n| matches(n, &q)).map(|n| n.id.clone()));
+            let first = view_graph.with_untracked(|v| {
+                v.nodes
+                    .iter()
+                    .find(|n| matches(n, &q))
+                    .map(|n| n.id.clone())
+            });
             if first.is_some() {
                 st.set_selected.set(first);
             }
@@ -48,9 +63,12 @@ pub fn Toolbar(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>, scene: Memo<Sce
     let zoom = move |factor: f64| {
         let (w, h) = st.stage_size.get_untracked();
         let vp = st.user_view.get_untracked().unwrap_or_else(|| {
-            scene.with_untracked(|s| explorer_core::viewport::Viewport::fit((s.width, s.height), (w, h), 28.0))
+            scene.with_untracked(|s| {
+                explorer_core::viewport::Viewport::fit((s.width, s.height), (w, h), 28.0)
+            })
         });
-        st.user_view.set(Some(vp.zoom_at(factor, (w / 2.0, h / 2.0))));
+        st.user_view
+            .set(Some(vp.zoom_at(factor, (w / 2.0, h / 2.0))));
     };
     let export = move |_| {
         let svg = scene.with_untracked(|s| standalone_svg(s, "budget-app architecture"));
@@ -147,10 +165,18 @@ fn download(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
     let doc = document();
-    if let Some(a) = doc.create_element("a").ok().and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok()) {
+    if let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
         a.set_href(&url);
         a.set_download(name);
         let _ = doc.body().map(|b| b.append_child(&a));
