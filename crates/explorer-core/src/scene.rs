@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::layout::{self, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions};
 use crate::model::{HostPort, EXTERNAL_ID};
 use crate::relations::Family;
-use crate::view::{Role, ViewGraph, ViewNode};
+use crate::view::{text_width, Role, ViewGraph, ViewNode};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlacedNode {
@@ -142,7 +142,14 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         + if namespaces.is_empty() { 0.0 } else { NS_LABEL }
         + if has_cluster { NS_LABEL } else { 0.0 };
     let ext_size = external.map(|e| e.size());
-    let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + EXTERNAL_GAP) + frame_pad;
+    let entry_label = host_ports
+        .iter()
+        .find(|p| p.node_filter.contains("loadbalancer"))
+        .or(host_ports.first())
+        .map(|p| format!("localhost:{} → :{}", p.host, p.container));
+    // The gap to the cluster fits the entry label.
+    let gap = entry_label.as_deref().map_or(EXTERNAL_GAP, |l| EXTERNAL_GAP.max(text_width(l, 12.0) + 36.0));
+    let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + gap) + frame_pad;
     let top = MARGIN + top_pad;
 
     let by_id: BTreeMap<&str, &ViewNode> = view.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
@@ -254,11 +261,6 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         lay.edges.iter().map(|r| (r.id.as_str(), r)).collect();
     let placed: BTreeMap<&str, &PlacedNode> =
         nodes.iter().map(|n| (n.node.id.as_str(), n)).collect();
-    let entry_label = host_ports
-        .iter()
-        .find(|p| p.node_filter.contains("loadbalancer"))
-        .or(host_ports.first())
-        .map(|p| format!("localhost:{} → :{}", p.host, p.container));
     let mut edges = Vec::new();
     for e in &view.edges {
         let (Some(a), Some(b)) = (placed.get(e.from.as_str()), placed.get(e.to.as_str())) else {
@@ -283,8 +285,8 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
                     .flatten()
                     .map(|text| EdgeLabel {
                         text,
-                        x: (start.0 + end.0) / 2.0,
-                        y: (start.1 + end.1) / 2.0 - 10.0,
+                        x: (start.0 + ext_right_of_frame(&frames, start.0)) / 2.0,
+                        y: start.1 - 10.0,
                     });
                 (path, label)
             }
@@ -324,6 +326,15 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
 /// seed's picture. The arrow still points the way the edge does.
 fn lays_out_reversed(family: Family) -> bool {
     family == Family::Metrics
+}
+
+/// Where the label of the entry edge is centred: between the browser and the
+/// cluster frame, so it never sits on a node.
+fn ext_right_of_frame(frames: &[Frame], start_x: f64) -> f64 {
+    frames
+        .iter()
+        .find(|f| f.id == "cluster")
+        .map_or(start_x + 2.0 * EXTERNAL_GAP, |f| f.x)
 }
 
 fn s_curve(a: (f64, f64), b: (f64, f64)) -> String {

@@ -9,6 +9,7 @@ use explorer_core::view::{matches, Role, ViewGraph};
 use explorer_core::viewport::{pinch, Viewport};
 use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::state::use_diagram_state;
@@ -41,12 +42,24 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
             }
         }
     };
-    stage.on_load(move |_| {
+    // Re-measure whenever the stage's box changes (window resize, details panel).
+    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    stage.on_load(move |el| {
         measure();
+        let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| measure());
+        if let Ok(ro) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            ro.observe(&el);
+            observer.set_value(Some((ro, callback)));
+        }
         mark_painted();
     });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    on_cleanup(move || {
+        observer.with_value(|o| {
+            if let Some((ro, _)) = o {
+                ro.disconnect();
+            }
+        })
+    });
 
     let viewport = Memo::new(move |_| {
         st.user_view.get().unwrap_or_else(|| {
