@@ -169,3 +169,18 @@ test('pan, zoom and fit change the view transform', async () => {
   assert.equal(await transform(), fitted, 'fit restores the fitted view');
   await context.close();
 });
+
+test('hovering a node highlights it and its neighbours, dims the rest', async () => {
+  const { page, context } = await openPage(browser, '');
+  await diagram(page);
+  await page.locator(`g.node[data-id="${id('Deployment', 'postgres')}"] rect.card`).hover();
+  const dim = async (name) => (await page.locator(`g.node[data-id="${id('Deployment', name)}"]`).getAttribute('class')).includes('dim');
+  assert.equal(await dim('postgres'), false);
+  assert.equal(await dim('flask-app'), false, 'a neighbour stays lit');
+  assert.equal(await dim('grafana'), true, 'a non-neighbour is dimmed');
+  const litEdges = await page.locator('g.edge:not(.dim)').evaluateAll((els) => els.map((e) => `${e.dataset.from} -> ${e.dataset.to}`));
+  assert.deepEqual(litEdges, [`${id('Deployment', 'flask-app')} -> ${id('Deployment', 'postgres')}`]);
+  await page.mouse.move(5, 300);
+  assert.equal(await dim('grafana'), false, 'leaving clears the highlight');
+  await context.close();
+});
