@@ -160,44 +160,32 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
             r#"<g class="node {tier}" data-id="{}">"#,
             esc(&n.node.id)
         );
-        let pods = if n.node.role == Role::Workload {
-            n.node.replicas.unwrap_or(1).clamp(1, 3)
-        } else {
-            1
-        };
-        let stack = f64::from(pods - 1) * 5.0;
-        for i in (1..pods).rev() {
-            let o = f64::from(i) * 5.0;
+        let g = n.card_geometry();
+        for (x, y, w, h) in &g.pods {
             let _ = write!(
                 s,
-                r#"<rect class="pod" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="10"/>"#,
-                n.x + o,
-                n.y + stack - o,
-                n.width - stack,
-                n.height - stack
+                r#"<rect class="pod" x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" rx="10"/>"#
             );
         }
-        let (cx, cy, cw, ch) = (n.x, n.y + stack, n.width - stack, n.height - stack);
-        let lift = if n.node.services.is_empty() { 0.0 } else { 7.0 };
+        let (cx, cy, cw, ch) = g.card;
         let _ = write!(
             s,
             r#"<rect class="card" x="{cx:.1}" y="{cy:.1}" width="{cw:.1}" height="{ch:.1}" rx="10"/><rect class="band" x="{cx:.1}" y="{cy:.1}" width="5" height="{ch:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
-            cx + 14.0,
-            cy + ch / 2.0 - 10.0 - lift,
+            g.icon.0,
+            g.icon.1,
             kind_icon(&n.node.kind),
-            cx + 44.0,
-            cy + ch / 2.0 - 2.0 - lift,
+            g.text_x,
+            g.name_y,
             esc(&n.node.name),
-            cx + 44.0,
-            cy + ch / 2.0 + 14.0 - lift,
+            g.text_x,
+            g.kind_y,
             esc(&kind_label(n))
         );
-        if !n.node.services.is_empty() {
+        if let Some(y) = g.service_y {
             let _ = write!(
                 s,
-                r#"<text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
-                cx + 44.0,
-                cy + ch / 2.0 + 28.0 - lift,
+                r#"<text class="kind" x="{:.1}" y="{y:.1}">{}</text>"#,
+                g.text_x,
                 esc(&n.node.service_line())
             );
         }

@@ -148,7 +148,9 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         .or(host_ports.first())
         .map(|p| format!("localhost:{} → :{}", p.host, p.container));
     // The gap to the cluster fits the entry label.
-    let gap = entry_label.as_deref().map_or(EXTERNAL_GAP, |l| EXTERNAL_GAP.max(text_width(l, 12.0) + 36.0));
+    let gap = entry_label.as_deref().map_or(EXTERNAL_GAP, |l| {
+        EXTERNAL_GAP.max(text_width(l, 12.0) + 36.0)
+    });
     let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + gap) + frame_pad;
     let top = MARGIN + top_pad;
 
@@ -376,4 +378,65 @@ pub fn smooth_path(pts: &[(f64, f64)]) -> String {
         ));
     }
     d
+}
+
+/// A rectangle: x, y (top-left), width, height.
+pub type Rect = (f64, f64, f64, f64);
+
+/// Where the parts of a node's card go. The SPA and the SVG export both draw
+/// from this, so the two pictures cannot drift apart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardGeometry {
+    /// The pods stacked behind a workload's card, back to front.
+    pub pods: Vec<Rect>,
+    pub card: Rect,
+    /// Top-left of the 20×20 kind icon.
+    pub icon: (f64, f64),
+    pub text_x: f64,
+    pub name_y: f64,
+    pub kind_y: f64,
+    /// Baseline of the `svc …` line, when Services are folded in.
+    pub service_y: Option<f64>,
+    /// Centre of the `+N` badge, when objects are folded in.
+    pub badge: Option<(f64, f64)>,
+}
+
+/// Offset between stacked pods.
+const POD_STEP: f64 = 5.0;
+
+impl PlacedNode {
+    pub fn card_geometry(&self) -> CardGeometry {
+        let n = &self.node;
+        let pods = if n.role == Role::Workload {
+            n.replicas.unwrap_or(1).clamp(1, 3)
+        } else {
+            1
+        };
+        let stack = f64::from(pods - 1) * POD_STEP;
+        let card = (
+            self.x,
+            self.y + stack,
+            self.width - stack,
+            self.height - stack,
+        );
+        let (cx, cy, cw, ch) = card;
+        // Three text lines sit a little higher than two.
+        let lift = if n.services.is_empty() { 0.0 } else { 7.0 };
+        CardGeometry {
+            pods: (1..pods)
+                .rev()
+                .map(|i| {
+                    let o = f64::from(i) * POD_STEP;
+                    (self.x + o, self.y + stack - o, cw, ch)
+                })
+                .collect(),
+            card,
+            icon: (cx + 14.0, cy + ch / 2.0 - 10.0 - lift),
+            text_x: cx + 44.0,
+            name_y: cy + ch / 2.0 - 2.0 - lift,
+            kind_y: cy + ch / 2.0 + 14.0 - lift,
+            service_y: (!n.services.is_empty()).then_some(cy + ch / 2.0 + 28.0 - lift),
+            badge: (!n.folded.is_empty()).then_some((cx + cw - 14.0, cy + 12.0)),
+        }
+    }
 }

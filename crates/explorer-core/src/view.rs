@@ -7,18 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::graph::{Graph, Node};
-use crate::model::{EXTERNAL_ID, EXTERNAL_KIND};
+use crate::model::{EXTERNAL_ID, EXTERNAL_KIND, WORKLOAD_KINDS};
 use crate::relations::Family;
-
-/// Kinds drawn as workload cards (pods inside).
-pub const WORKLOAD_KINDS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "Job",
-    "CronJob",
-    "Pod",
-];
 
 /// What the user chose to see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -158,6 +148,7 @@ pub fn text_width(text: &str, px: f64) -> f64 {
     text.chars().count() as f64 * px * 0.58
 }
 
+/// Kinds drawn as workload cards (pods inside): the kinds that run pods.
 pub fn is_workload_kind(kind: &str) -> bool {
     WORKLOAD_KINDS.contains(&kind)
 }

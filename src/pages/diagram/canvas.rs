@@ -43,7 +43,9 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
         }
     };
     // Re-measure whenever the stage's box changes (window resize, details panel).
-    let observer = StoredValue::new_local(None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>);
+    let observer = StoredValue::new_local(
+        None::<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::Array)>)>,
+    );
     stage.on_load(move |el| {
         measure();
         let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| measure());
@@ -335,32 +337,14 @@ fn NodeView(
             )
         }
     };
-    let pods = if node.node.role == Role::Workload {
-        node.node.replicas.unwrap_or(1).clamp(1, 3)
-    } else {
-        1
-    };
-    let stack = f64::from(pods - 1) * 5.0;
-    let (cx, cy, cw, ch) = (
-        node.x,
-        node.y + stack,
-        node.width - stack,
-        node.height - stack,
-    );
-    let pod_rects = (1..pods)
-        .rev()
-        .map(|i| {
-            let o = f64::from(i) * 5.0;
-            view! { <rect class="pod" x=node.x + o y=node.y + stack - o width=cw height=ch rx="10" /> }
-        })
+    let g = node.card_geometry();
+    let (cx, cy, cw, ch) = g.card;
+    let pod_rects = g
+        .pods
+        .iter()
+        .map(|&(x, y, w, h)| view! { <rect class="pod" x=x y=y width=w height=h rx="10" /> })
         .collect_view();
     let folded = node.node.folded.len();
-    // Three text lines sit a little higher than two.
-    let lift = if node.node.services.is_empty() {
-        0.0
-    } else {
-        7.0
-    };
     let enter_id = id.clone();
     let hover_id = id.clone();
     view! {
@@ -385,22 +369,19 @@ fn NodeView(
             {pod_rects}
             <rect class="card" x=cx y=cy width=cw height=ch rx="10" />
             <rect class="band" x=cx y=cy width="5" height=ch rx="2" />
-            <path class="icon" transform=format!("translate({:.1} {:.1})", cx + 14.0, cy + ch / 2.0 - 10.0 - lift) d=kind_icon(&node.node.kind) />
-            <text class="name" x=cx + 44.0 y=cy + ch / 2.0 - 2.0 - lift>{node.node.name.clone()}</text>
-            <text class="kind" x=cx + 44.0 y=cy + ch / 2.0 + 14.0 - lift>{kind_label(&node)}</text>
-            {(!node.node.services.is_empty()).then(|| view! {
-                <text class="svc" x=cx + 44.0 y=cy + ch / 2.0 + 28.0 - lift>{node.node.service_line()}</text>
+            <path class="icon" transform=format!("translate({:.1} {:.1})", g.icon.0, g.icon.1) d=kind_icon(&node.node.kind) />
+            <text class="name" x=g.text_x y=g.name_y>{node.node.name.clone()}</text>
+            <text class="kind" x=g.text_x y=g.kind_y>{kind_label(&node)}</text>
+            {g.service_y.map(|y| view! { <text class="svc" x=g.text_x y=y>{node.node.service_line()}</text> })}
+            {g.badge.map(|(bx, by)| {
+                view! {
+                    <g class="badge" transform=format!("translate({bx:.1} {by:.1})")>
+                        <title>{format!("{folded} attached object(s) folded in; expand to see them")}</title>
+                        <circle r="10" />
+                        <text text-anchor="middle" y="4">{format!("+{folded}")}</text>
+                    </g>
+                }
             })}
-            {(folded > 0)
-                .then(|| {
-                    view! {
-                        <g class="badge" transform=format!("translate({:.1} {:.1})", cx + cw - 14.0, cy + 12.0)>
-                            <title>{format!("{folded} attached object(s) folded in; expand to see them")}</title>
-                            <circle r="10" />
-                            <text text-anchor="middle" y="4">{format!("+{folded}")}</text>
-                        </g>
-                    }
-                })}
         </g>
     }
 }
