@@ -104,3 +104,14 @@ print(json.dumps(out))
     }
   }
 });
+
+test('a bundle that cannot be loaded shows the typed error, not a blank page', async () => {
+  const { page, context } = await openPage(browser, null);
+  await page.route('**/manifests.yaml', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+  await page.goto(new URL('resources', BASE).href);
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ timeout: 15000 });
+  assert.match(await alert.textContent(), /manifests\.yaml: HTTP 503/);
+  await page.screenshot({ path: `${ARTIFACTS}/load-error.png` });
+  await context.close();
+});
