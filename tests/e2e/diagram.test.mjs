@@ -123,7 +123,7 @@ test('search and filters narrow the view', async () => {
   assert.ok(matched >= 1 && dimmed >= 3, `matched ${matched}, dimmed ${dimmed}`);
   await page.getByLabel('Search nodes').fill('');
   await page.getByText('Relations', { exact: true }).click();
-  await page.locator('input[data-family-filter="metrics"]').uncheck();
+  await page.locator('input[data-filter="family:metrics"]').uncheck();
   const metrics = await page.locator('g.edge[data-family="metrics"]').count();
   assert.equal(metrics, 0);
   await context.close();

@@ -92,23 +92,14 @@ pub fn Toolbar(
                     {kinds
                         .into_iter()
                         .map(|kind| {
-                            let k1 = kind.clone();
-                            let k2 = kind.clone();
+                            let k = kind.clone();
                             view! {
-                                <label>
-                                    <input
-                                        type="checkbox"
-                                        data-kind-filter=kind.clone()
-                                        prop:checked=move || st.options.with(|o| !o.hidden_kinds.contains(&k1))
-                                        on:change:target=move |ev| {
-                                            let show = ev.target().checked();
-                                            st.options.update(|o| {
-                                                if show { o.hidden_kinds.remove(&k2); } else { o.hidden_kinds.insert(k2.clone()); }
-                                            });
-                                        }
-                                    />
-                                    {kind}
-                                </label>
+                                <FilterOption
+                                    filter=format!("kind:{kind}")
+                                    label=kind.clone()
+                                    shown=Signal::derive(move || st.options.with(|o| !o.hidden_kinds.contains(&kind)))
+                                    on_toggle=Callback::new(move |show: bool| st.options.update(|o| set_hidden(&mut o.hidden_kinds, k.clone(), !show)))
+                                />
                             }
                         })
                         .collect_view()}
@@ -122,21 +113,13 @@ pub fn Toolbar(
                         .filter(|f| present.contains(f))
                         .map(|fam| {
                             view! {
-                                <label>
-                                    <input
-                                        type="checkbox"
-                                        data-family-filter=fam.as_str()
-                                        prop:checked=move || st.options.with(|o| !o.hidden_families.contains(&fam))
-                                        on:change:target=move |ev| {
-                                            let show = ev.target().checked();
-                                            st.options.update(|o| {
-                                                if show { o.hidden_families.remove(&fam); } else { o.hidden_families.insert(fam); }
-                                            });
-                                        }
-                                    />
-                                    <span class=format!("swatch {}", fam.as_str())></span>
-                                    {fam.as_str()}
-                                </label>
+                                <FilterOption
+                                    filter=format!("family:{fam}")
+                                    label=fam.as_str()
+                                    swatch=fam.as_str()
+                                    shown=Signal::derive(move || st.options.with(|o| !o.hidden_families.contains(&fam)))
+                                    on_toggle=Callback::new(move |show: bool| st.options.update(|o| set_hidden(&mut o.hidden_families, fam, !show)))
+                                />
                             }
                         })
                         .collect_view()}
@@ -157,6 +140,38 @@ pub fn Toolbar(
             <button type="button" on:click=move |_| st.user_view.set(None) title="Fit the whole diagram in the window">"Fit"</button>
             <button type="button" class="primary" on:click=export title="Download the current view as an SVG file">"Export SVG"</button>
         </div>
+    }
+}
+
+fn set_hidden<T: Ord>(hidden: &mut BTreeSet<T>, item: T, hide: bool) {
+    if hide {
+        hidden.insert(item);
+    } else {
+        hidden.remove(&item);
+    }
+}
+
+/// One checkbox of a filter menu.
+#[component]
+fn FilterOption(
+    /// `kind:Secret`, `family:metrics`: a stable handle for tests and styles.
+    filter: String,
+    #[prop(into)] label: String,
+    #[prop(optional)] swatch: Option<&'static str>,
+    shown: Signal<bool>,
+    on_toggle: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <label>
+            <input
+                type="checkbox"
+                data-filter=filter
+                prop:checked=move || shown.get()
+                on:change:target=move |ev| on_toggle.run(ev.target().checked())
+            />
+            {swatch.map(|f| view! { <span class=format!("swatch {f}")></span> })}
+            {label}
+        </label>
     }
 }
 
