@@ -706,7 +706,9 @@ fn pack(placed: &[Placed], gap: f64) -> Vec<(f64, f64)> {
     offsets
 }
 
-fn smooth_path(points: &[(f64, f64)], dir: Direction) -> String {
+/// A smooth SVG path through polyline points: cubic joins whose tangents follow
+/// the flow direction.
+pub fn smooth_path(points: &[(f64, f64)], dir: Direction) -> String {
     let mut s = String::new();
     let Some(&first) = points.first() else {
         return s;

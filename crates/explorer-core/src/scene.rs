@@ -275,13 +275,13 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
                 if lays_out_reversed(e.family) {
                     pts.reverse();
                 }
-                (smooth_path(&pts), None)
+                (layout::smooth_path(&pts, Direction::LeftRight), None)
             }
             _ => {
                 // The external edge (or an edge the layout skipped): a horizontal S-curve.
                 let start = (a.x + a.width, a.y + a.height / 2.0);
                 let end = (b.x, b.y + b.height / 2.0);
-                let path = s_curve(start, end);
+                let path = layout::smooth_path(&[start, end], Direction::LeftRight);
                 let label = (e.from == EXTERNAL_ID)
                     .then(|| entry_label.clone())
                     .flatten()
@@ -337,47 +337,6 @@ fn ext_right_of_frame(frames: &[Frame], start_x: f64) -> f64 {
         .iter()
         .find(|f| f.id == "cluster")
         .map_or(start_x + 2.0 * EXTERNAL_GAP, |f| f.x)
-}
-
-fn s_curve(a: (f64, f64), b: (f64, f64)) -> String {
-    let dx = ((b.0 - a.0) / 2.0).max(30.0);
-    format!(
-        "M{:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
-        a.0,
-        a.1,
-        a.0 + dx,
-        a.1,
-        b.0 - dx,
-        b.1,
-        b.0,
-        b.1
-    )
-}
-
-/// A smooth path through polyline points: straight ends, cubic joins.
-pub fn smooth_path(pts: &[(f64, f64)]) -> String {
-    let mut d = String::new();
-    if pts.is_empty() {
-        return d;
-    }
-    d.push_str(&format!("M{:.1} {:.1}", pts[0].0, pts[0].1));
-    if pts.len() == 2 {
-        return s_curve(pts[0], pts[1]);
-    }
-    for w in pts.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        let dx = (b.0 - a.0) / 2.0;
-        d.push_str(&format!(
-            " C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
-            a.0 + dx,
-            a.1,
-            b.0 - dx,
-            b.1,
-            b.0,
-            b.1
-        ));
-    }
-    d
 }
 
 /// A rectangle: x, y (top-left), width, height.
