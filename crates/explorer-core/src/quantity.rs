@@ -182,7 +182,7 @@ pub fn format_cpu(millicores: u64) -> String {
     }
 }
 
-/// Bytes in the shortest exact binary or decimal form (`1216Mi`, `2Gi`, `128M`), else an
+/// Bytes in the shortest exact binary or decimal form (`256Mi`, `2Gi`, `128M`), else an
 /// approximation in the largest binary unit (`1.19Gi`).
 pub fn format_memory(bytes: u64) -> String {
     const BIN: [(&str, u32); 6] = [
