@@ -16,20 +16,9 @@ use explorer_core::layout::{
     count_crossings, layout, Direction, LEdge, LNode, LayoutInput, LayoutOptions,
 };
 
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "../tests/support/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 fn options() -> LayoutOptions {
     LayoutOptions {

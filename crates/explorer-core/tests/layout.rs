@@ -98,21 +98,9 @@ fn budget_app(direction: Direction) -> LayoutInput {
     }
 }
 
-/// Deterministic pseudo-random numbers (PCG-style LCG), no `rand` needed.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+#[path = "support/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// A sparse random DAG: `n` nodes of mixed sizes, ~1.5 edges per node, each
 /// from a lower to a higher index, some labelled.

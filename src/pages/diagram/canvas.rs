@@ -14,7 +14,6 @@ use wasm_bindgen::JsCast;
 
 use super::state::use_diagram_state;
 
-const FIT_PADDING: f64 = 28.0;
 /// A press that moves less than this (px) is a click, not a drag.
 const CLICK_SLOP: f64 = 4.0;
 
@@ -29,7 +28,11 @@ fn focus_set(view: &ViewGraph, focus: Option<&str>) -> Option<BTreeSet<String>> 
 }
 
 #[component]
-pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView {
+pub fn Canvas(
+    scene: Memo<Scene>,
+    view_graph: Memo<ViewGraph>,
+    viewport: Memo<Viewport>,
+) -> impl IntoView {
     let st = use_diagram_state();
     let stage = NodeRef::<leptos::html::Div>::new();
 
@@ -60,12 +63,6 @@ pub fn Canvas(scene: Memo<Scene>, view_graph: Memo<ViewGraph>) -> impl IntoView 
             if let Some((ro, _)) = o {
                 ro.disconnect();
             }
-        })
-    });
-
-    let viewport = Memo::new(move |_| {
-        st.user_view.get().unwrap_or_else(|| {
-            scene.with(|s| Viewport::fit((s.width, s.height), st.stage_size.get(), FIT_PADDING))
         })
     });
 

@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use explorer_core::scene::compose;
 use explorer_core::view::project;
+use explorer_core::viewport::Viewport;
 use leptos::prelude::*;
 
 use crate::manifests::{Loaded, WithManifests};
@@ -22,6 +23,9 @@ use details::DetailsPanel;
 use legend::Legend;
 use state::provide_diagram_state;
 use toolbar::Toolbar;
+
+/// Space around the fitted diagram, in pixels.
+const FIT_PADDING: f64 = 28.0;
 
 #[component]
 pub fn DiagramPage() -> impl IntoView {
@@ -40,12 +44,18 @@ pub fn Diagram(loaded: Arc<Loaded>) -> impl IntoView {
     let view_graph = Memo::new(move |_| state.options.with(|o| project(&for_view.graph, o)));
     let for_scene = loaded.clone();
     let scene = Memo::new(move |_| view_graph.with(|v| compose(v, &for_scene.model.host_ports)));
+    // What is on screen: the user's pan/zoom, else the whole scene fitted.
+    let viewport = Memo::new(move |_| {
+        state.user_view.get().unwrap_or_else(|| {
+            scene.with(|s| Viewport::fit((s.width, s.height), state.stage_size.get(), FIT_PADDING))
+        })
+    });
     view! {
         <div class="diagram-layout">
-            <Toolbar loaded=loaded.clone() view_graph scene />
+            <Toolbar loaded=loaded.clone() view_graph scene viewport />
             <div class="diagram-stage">
                 <div class="canvas-wrap">
-                    <Canvas scene view_graph />
+                    <Canvas scene view_graph viewport />
                 </div>
                 <Legend />
             </div>

@@ -7,6 +7,7 @@ use explorer_core::export::standalone_svg;
 use explorer_core::relations::Family;
 use explorer_core::scene::Scene;
 use explorer_core::view::{matches, ViewGraph};
+use explorer_core::viewport::Viewport;
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,6 +30,7 @@ pub fn Toolbar(
     loaded: Arc<Loaded>,
     view_graph: Memo<ViewGraph>,
     scene: Memo<Scene>,
+    viewport: Memo<Viewport>,
 ) -> impl IntoView {
     let st = use_diagram_state();
     let kinds: Vec<String> = {
@@ -62,13 +64,9 @@ pub fn Toolbar(
     let expand_all = move || st.options.with(|o| o.expand_all);
     let zoom = move |factor: f64| {
         let (w, h) = st.stage_size.get_untracked();
-        let vp = st.user_view.get_untracked().unwrap_or_else(|| {
-            scene.with_untracked(|s| {
-                explorer_core::viewport::Viewport::fit((s.width, s.height), (w, h), 28.0)
-            })
-        });
-        st.user_view
-            .set(Some(vp.zoom_at(factor, (w / 2.0, h / 2.0))));
+        st.user_view.set(Some(
+            viewport.get_untracked().zoom_at(factor, (w / 2.0, h / 2.0)),
+        ));
     };
     let export = move |_| {
         let svg = scene.with_untracked(|s| standalone_svg(s, "budget-app architecture"));
