@@ -46,8 +46,10 @@ clippy:
 	cargo clippy --locked -p explorer-core -p explorer-cli --all-targets -- -D warnings
 	cargo clippy --locked -p explorer --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+# The core twice: with the CLI's full serde decoder, and as the SPA builds it (lean decoder).
 test-native:
 	cargo test --locked -p explorer-core -p explorer-cli
+	cargo test --locked -p explorer-core --no-default-features
 
 test-manifests:
 	bash scripts/check-manifests.sh

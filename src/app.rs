@@ -1,25 +1,55 @@
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
 
 use crate::manifests::provide_manifests;
 use crate::pages::{DiagramPage, NotFound, ResourcesPage};
+use crate::route::{provide_router, use_router, BASE};
 
-/// Where nginx serves the app; the router works under it.
-pub const BASE: &str = "/explorer";
+/// The pages, by path below [`BASE`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Diagram,
+    Resources,
+    NotFound,
+}
+
+impl Page {
+    fn at(path: &str) -> Page {
+        match path {
+            "/" => Page::Diagram,
+            "/resources" => Page::Resources,
+            _ => Page::NotFound,
+        }
+    }
+}
 
 #[component]
 pub fn App() -> impl IntoView {
+    let router = provide_router();
     provide_manifests();
+    let path = router.path();
+    // Re-render only when the page changes, not on every query change.
+    let page = Memo::new(move |_| Page::at(&path.get()));
     view! {
-        <Router base=BASE>
-            <Shell>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=DiagramPage />
-                    <Route path=path!("/resources") view=ResourcesPage />
-                </Routes>
-            </Shell>
-        </Router>
+        <Shell>
+            {move || match page.get() {
+                Page::Diagram => view! { <DiagramPage /> }.into_any(),
+                Page::Resources => view! { <ResourcesPage /> }.into_any(),
+                Page::NotFound => view! { <NotFound /> }.into_any(),
+            }}
+        </Shell>
+    }
+}
+
+#[component]
+fn NavLink(path: &'static str, label: &'static str) -> impl IntoView {
+    let current = use_router().path();
+    view! {
+        <a
+            href=format!("{BASE}{path}")
+            aria-current=move || (current.get() == path).then_some("page")
+        >
+            {label}
+        </a>
     }
 }
 
@@ -33,8 +63,8 @@ fn Shell(children: Children) -> impl IntoView {
                 <span class="brand-sub">"architecture explorer"</span>
             </a>
             <nav aria-label="Views">
-                <A href=format!("{BASE}/") exact=true>"Diagram"</A>
-                <A href=format!("{BASE}/resources")>"Resources"</A>
+                <NavLink path="/" label="Diagram" />
+                <NavLink path="/resources" label="Resources" />
             </nav>
         </header>
         <main id="main">{children()}</main>

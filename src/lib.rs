@@ -5,6 +5,7 @@ mod app;
 pub mod fetch;
 pub mod manifests;
 pub mod pages;
+pub mod route;
 
 pub use app::App;
 

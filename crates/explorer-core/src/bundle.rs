@@ -69,6 +69,10 @@ fn k3d_doc(model: &Model) -> Option<String> {
 
 /// Redacts the model and writes every object (sorted by id) as one YAML document preceded by
 /// `# source: path#doc_index:line`, plus the k3d port mappings.
+///
+/// Bodies are written as decoded: load with the full decoder (`load::Decoder::Full`, the
+/// default with the `full-decode` feature) to keep every field. A lean-decoded model writes
+/// only the fields the explorer reads (enough to give the same graph back, no more).
 pub fn write_bundle(model: &Model) -> String {
     let redacted = redact_model(model);
     let mut out = String::from("# Redacted manifest bundle written by explorer: Secret values and URL credentials removed.\n");

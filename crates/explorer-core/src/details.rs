@@ -486,7 +486,7 @@ fn fill_kind(o: &Object, d: &mut NodeDetails) {
                 .chain(cm.binary_data.iter().flat_map(|m| m.keys()))
                 .cloned()
                 .collect();
-            d.config_keys.sort();
+            d.config_keys.sort_unstable();
         }
         Body::Secret(s) => {
             d.secret_keys = s
@@ -496,7 +496,7 @@ fn fill_kind(o: &Object, d: &mut NodeDetails) {
                 .chain(s.string_data.iter().flat_map(|m| m.keys()))
                 .cloned()
                 .collect();
-            d.secret_keys.sort();
+            d.secret_keys.sort_unstable();
             d.secret_keys.dedup();
             if let Some(t) = &s.type_ {
                 fact(d, "type", t.clone());

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use crate::panel::esc;
 use crate::scene::{PlacedNode, Scene};
 use crate::view::Role;
 
@@ -77,13 +78,6 @@ pub fn kind_icon(kind: &str) -> &'static str {
         "HorizontalPodAutoscaler" => "M3 14l5-5 3 3 6-6M13 6h4v4",
         _ => "M4 4h12v12H4z",
     }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The scene as a standalone SVG document.

@@ -75,7 +75,7 @@ pub fn build(model: &Model) -> Graph {
             parent: None,
         });
     }
-    nodes.sort_by(|a, b| a.id.cmp(&b.id));
+    nodes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     let parents = parents(model, &edges);
     for n in &mut nodes {
         n.parent = parents.get(n.id.as_str()).cloned();

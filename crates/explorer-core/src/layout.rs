@@ -677,7 +677,7 @@ fn clip_to_border(r: Rect, toward: (f64, f64)) -> (f64, f64) {
 /// rectangle of the total area (never narrower than the widest component).
 fn pack(placed: &[Placed], gap: f64) -> Vec<(f64, f64)> {
     let mut order: Vec<usize> = (0..placed.len()).collect();
-    order.sort_by(|&a, &b| {
+    order.sort_unstable_by(|&a, &b| {
         placed[b]
             .nodes
             .len()

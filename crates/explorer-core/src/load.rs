@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+#[cfg(feature = "full-decode")]
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
@@ -25,13 +26,38 @@ impl Source {
     }
 }
 
-/// Limits applied while loading.
+/// How typed bodies are built from a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decoder {
+    /// serde `Deserialize` of the whole k8s-openapi type: every field is decoded and
+    /// checked, so the body can be written back out (the CLI's `bundle`). Only with the
+    /// `full-decode` feature.
+    #[cfg(feature = "full-decode")]
+    Full,
+    /// [`crate::lean::decode`]: only the fields the explorer reads, the rest left at their
+    /// defaults. Much smaller in wasm; derives the same graph, details and resources.
+    Lean,
+}
+
+impl Default for Decoder {
+    /// `Full` with the `full-decode` feature, else `Lean`.
+    fn default() -> Self {
+        #[cfg(feature = "full-decode")]
+        return Decoder::Full;
+        #[cfg(not(feature = "full-decode"))]
+        return Decoder::Lean;
+    }
+}
+
+/// Limits applied while loading, and the decoder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Total input size in bytes above which loading is refused.
     pub max_total_bytes: usize,
     /// YAML nodes a document may expand to, per byte of its text (aliases included).
     pub node_budget_per_byte: usize,
+    /// What builds the typed bodies; see [`Decoder`].
+    pub decoder: Decoder,
 }
 
 /// 20 MB.
@@ -42,6 +68,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_total_bytes: DEFAULT_MAX_TOTAL_BYTES,
             node_budget_per_byte: 4,
+            decoder: Decoder::default(),
         }
     }
 }
@@ -70,15 +97,15 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
             ..Model::default()
         };
     }
-    let mut loader = Loader::default();
+    let mut loader = Loader::new(options.decoder);
     for source in sources {
         loader.load_source(source, options);
     }
     loader.finish()
 }
 
-#[derive(Default)]
 struct Loader {
+    decoder: Decoder,
     objects: Vec<Object>,
     host_ports: Vec<HostPort>,
     errors: Vec<LoadError>,
@@ -111,6 +138,25 @@ fn bundle_source_comment(text: &str) -> Option<(String, usize, Option<usize>)> {
 }
 
 impl Loader {
+    fn new(decoder: Decoder) -> Self {
+        Loader {
+            decoder,
+            objects: Vec::new(),
+            host_ports: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The typed body, or the line (inside `text`, when known) and message of the failure.
+    fn body(&self, api_version: &str, kind: &str, value: Value, text: &str) -> BodyResult {
+        match self.decoder {
+            #[cfg(feature = "full-decode")]
+            Decoder::Full => typed_body(api_version, kind, value, text),
+            Decoder::Lean => crate::lean::decode(api_version, kind, value)
+                .map_err(|e| (e.line_in(text), e.to_string())),
+        }
+    }
+
     fn load_source(&mut self, source: &Source, options: &LoadOptions) {
         if is_kustomization_file(&source.path) {
             return;
@@ -248,7 +294,7 @@ impl Loader {
         };
         let labels = string_map(meta.and_then(|m| m.get("labels")));
         let annotations = string_map(meta.and_then(|m| m.get("annotations")));
-        let body = match typed_body(&api_version, &kind, value, chunk.text) {
+        let body = match self.body(&api_version, &kind, value, chunk.text) {
             Ok(b) => b,
             Err((line, message)) => {
                 let line = line.map_or(chunk.line, |l| chunk.line + l - 1);
@@ -315,24 +361,17 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
     out
 }
 
-/// Converts the value to a typed struct. With the `precise-lines` feature (the
-/// CLI's), a failure re-parses the document text to find the offending line;
-/// without it (the SPA's) the document's start line is reported. The re-parse
-/// instantiates a second deserializer for every kind, about 1 MB of wasm.
-fn typed<T: DeserializeOwned>(
-    value: Value,
-    #[cfg_attr(not(feature = "precise-lines"), allow(unused_variables))] text: &str,
-    wrap: fn(Box<T>) -> Body,
-) -> Result<Body, (Option<usize>, String)> {
+/// Converts the value to a typed struct with serde; a failure re-parses the document text
+/// to find the offending line. Not compiled without `full-decode`: serde of the whole
+/// k8s-openapi types (twice, for the re-parse) is most of the size the SPA saves.
+#[cfg(feature = "full-decode")]
+fn typed<T: DeserializeOwned>(value: Value, text: &str, wrap: fn(Box<T>) -> Body) -> BodyResult {
     match serde_yaml::from_value::<T>(value) {
         Ok(t) => Ok(wrap(Box::new(t))),
         Err(e) => {
-            #[cfg(feature = "precise-lines")]
             let line = serde_yaml::from_str::<T>(text)
                 .err()
                 .and_then(|e2| e2.location().map(|l| l.line()));
-            #[cfg(not(feature = "precise-lines"))]
-            let line = None;
             Err((line, e.to_string()))
         }
     }
@@ -340,6 +379,8 @@ fn typed<T: DeserializeOwned>(
 
 type BodyResult = Result<Body, (Option<usize>, String)>;
 
+/// The full decoder; `lean::decode` has the same dispatch table.
+#[cfg(feature = "full-decode")]
 fn typed_body(api_version: &str, kind: &str, value: Value, text: &str) -> BodyResult {
     use k8s_openapi::api::{apps, autoscaling, batch, core, networking, rbac};
     let v = value;

@@ -131,7 +131,7 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
     // Offsets: room for the outside world on the left, frames around the rest.
     let namespaces: Vec<String> = {
         let mut v: Vec<String> = inner.iter().filter_map(|n| n.namespace.clone()).collect();
-        v.sort();
+        v.sort_unstable();
         v.dedup();
         v
     };
@@ -312,7 +312,7 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         width = width.max(f.x + f.width);
         height = height.max(f.y + f.height);
     }
-    nodes.sort_by(|a, b| a.node.id.cmp(&b.node.id));
+    nodes.sort_unstable_by(|a, b| a.node.id.cmp(&b.node.id));
     Scene {
         width: width + MARGIN,
         height: height + MARGIN,

@@ -292,10 +292,10 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
     }
     let mut edges: Vec<ViewEdge> = edges.into_values().collect();
     for e in &mut edges {
-        e.edges.sort();
-        e.rules.sort();
+        e.edges.sort_unstable();
+        e.rules.sort_unstable();
     }
-    edges.sort_by(|a, b| a.id.cmp(&b.id));
+    edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     ViewGraph {
         nodes: nodes.into_values().collect(),
         edges,

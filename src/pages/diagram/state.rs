@@ -5,10 +5,8 @@ use explorer_core::relations::Family;
 use explorer_core::view::ViewOptions;
 use explorer_core::viewport::Viewport;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
-use crate::app::BASE;
+use crate::route::use_router;
 
 #[derive(Clone, Copy)]
 pub struct DiagramState {
@@ -34,7 +32,7 @@ pub fn default_options() -> ViewOptions {
 }
 
 pub fn provide_diagram_state() -> DiagramState {
-    let (selected, set_selected) = url_param("node");
+    let (selected, set_selected) = use_router().param("node");
     let state = DiagramState {
         options: RwSignal::new(default_options()),
         search: RwSignal::new(String::new()),
@@ -50,39 +48,4 @@ pub fn provide_diagram_state() -> DiagramState {
 
 pub fn use_diagram_state() -> DiagramState {
     expect_context::<DiagramState>()
-}
-
-/// A query parameter as a signal pair. (leptos_router's `query_signal`
-/// navigates to a path that already holds the router base, which the router
-/// then prefixes again: `/explorer/explorer/?node=…`. This navigates to the
-/// path below the base instead.)
-pub fn url_param(key: &'static str) -> (Memo<Option<String>>, SignalSetter<Option<String>>) {
-    let query = use_query_map();
-    let location = use_location();
-    let navigate = use_navigate();
-    let get = Memo::new(move |_| query.with(|q| q.get(key)).filter(|v| !v.is_empty()));
-    let set = SignalSetter::map(move |value: Option<String>| {
-        let mut params = query.get_untracked();
-        match value {
-            Some(v) => params.replace(key, v),
-            None => {
-                params.remove(key);
-            }
-        }
-        let path = location.pathname.get_untracked();
-        let below_base = path.strip_prefix(BASE).unwrap_or(&path);
-        let below_base = if below_base.is_empty() {
-            "/"
-        } else {
-            below_base
-        };
-        navigate(
-            &format!("{below_base}{}", params.to_query_string()),
-            NavigateOptions {
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    (get, set)
 }

@@ -332,13 +332,13 @@ pub fn derive_with(index: &Index<'_>) -> (Vec<Edge>, Vec<Finding>) {
         .into_values()
         .filter(|e| e.from != e.to)
         .map(|mut e| {
-            e.reasons.sort();
+            e.reasons.sort_unstable();
             e.reasons.dedup();
             e.provenance = e.reasons.first().cloned().unwrap_or_default();
             e
         })
         .collect();
-    findings.sort();
+    findings.sort_unstable();
     findings.dedup();
     (edges, findings)
 }
