@@ -30,6 +30,10 @@ test('the home page shows the five workloads, six pods and their Services', asyn
   }
   assert.ok(text.includes("User's browser"));
   assert.ok(text.includes('localhost:8889'), 'entry label from the k3d config');
+  // Port labels on the traffic edges, read from the manifests.
+  const label = (from, to) => page.locator(`g.edge[data-from="${id('Deployment', from)}"][data-to="${id('Deployment', to)}"] .edge-label`).textContent();
+  assert.equal(await label('nginx', 'flask-app'), ':5000');
+  assert.equal(await label('flask-app', 'postgres'), ':5432');
   assert.ok(text.includes(`namespace ${NS}`));
   await page.screenshot({ path: `${ARTIFACTS}/diagram-light.png` });
   assert.deepEqual(problems, []);

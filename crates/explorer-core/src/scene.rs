@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::layout::{self, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions};
 use crate::model::{HostPort, EXTERNAL_ID};
 use crate::relations::Family;
-use crate::view::{text_width, Role, ViewGraph, ViewNode};
+use crate::view::{text_width, Role, ViewEdge, ViewGraph, ViewNode};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlacedNode {
@@ -115,7 +115,7 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
                     id: e.id.clone(),
                     from: from.clone(),
                     to: to.clone(),
-                    label_width: 0.0,
+                    label_width: edge_label(e).map_or(0.0, |t| text_width(&t, LABEL_PX) + 8.0),
                 }
             })
             .collect(),
@@ -275,7 +275,13 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
                 if lays_out_reversed(e.family) {
                     pts.reverse();
                 }
-                (layout::smooth_path(&pts, Direction::LeftRight), None)
+                let label = r.label.zip(edge_label(e)).map(|((x, y), text)| EdgeLabel {
+                    text,
+                    x: x + left,
+                    // The text's baseline, so the text is centred on the box.
+                    y: y + top + LABEL_PX * 0.35,
+                });
+                (layout::smooth_path(&pts, Direction::LeftRight), label)
             }
             _ => {
                 // The external edge (or an edge the layout skipped): a horizontal S-curve.
@@ -328,6 +334,19 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
 /// seed's picture. The arrow still points the way the edge does.
 fn lays_out_reversed(family: Family) -> bool {
     family == Family::Metrics
+}
+
+/// Font size of edge labels (the stylesheet's `.edge-label`).
+const LABEL_PX: f64 = 12.0;
+
+/// The label of a laid-out edge: the ports a traffic or metrics relation goes
+/// through (`:5000`), so the picture reads like the seed's (`flask-service:5000`).
+pub fn edge_label(e: &ViewEdge) -> Option<String> {
+    if e.ports.is_empty() || !matches!(e.family, Family::Traffic | Family::Metrics) {
+        return None;
+    }
+    let ports: Vec<String> = e.ports.iter().map(|p| format!(":{p}")).collect();
+    Some(ports.join(" "))
 }
 
 /// Where the label of the entry edge is centred: between the browser and the

@@ -107,6 +107,8 @@ pub struct ViewEdge {
     pub rules: Vec<String>,
     /// One provenance line per underlying edge.
     pub provenance: Vec<String>,
+    /// The ports of the underlying edges, sorted, unique.
+    pub ports: Vec<u16>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -279,8 +281,10 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
             edges: Vec::new(),
             rules: Vec::new(),
             provenance: Vec::new(),
+            ports: Vec::new(),
         });
         entry.edges.push(e.id.clone());
+        entry.ports.extend_from_slice(&e.ports);
         if !entry.rules.iter().any(|r| r == e.rule) {
             entry.rules.push(e.rule.to_string());
         }
@@ -294,6 +298,8 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
     for e in &mut edges {
         e.edges.sort_unstable();
         e.rules.sort_unstable();
+        e.ports.sort_unstable();
+        e.ports.dedup();
     }
     edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
     ViewGraph {

@@ -248,6 +248,49 @@ fn the_scene_has_no_overlaps_and_frames_contain_their_nodes() {
 }
 
 #[test]
+fn traffic_and_metrics_edges_are_labelled_with_their_ports_clear_of_nodes() {
+    let (model, g) = budget_app();
+    let s = compose(&project(&g, &ViewOptions::default()), &model.host_ports);
+    let label = |from: &str, to: &str| {
+        s.edges
+            .iter()
+            .find(|e| e.from == id("Deployment", from) && e.to == id("Deployment", to))
+            .and_then(|e| e.label.as_ref())
+            .map(|l| l.text.clone())
+    };
+    // The ports the seed names: flask-service:5000, postgres-service:5432,
+    // prometheus-service:9090, the scrape of flask-app:5000 and grafana:3000.
+    assert_eq!(label("nginx", "flask-app").as_deref(), Some(":5000"));
+    assert_eq!(label("flask-app", "postgres").as_deref(), Some(":5432"));
+    assert_eq!(label("nginx", "prometheus").as_deref(), Some(":9090"));
+    assert_eq!(label("prometheus", "flask-app").as_deref(), Some(":5000"));
+    assert_eq!(label("grafana", "prometheus").as_deref(), Some(":9090"));
+    assert_eq!(label("prometheus", "grafana").as_deref(), Some(":3000"));
+    // Config and storage edges carry no label; no label box overlaps a node.
+    for e in &s.edges {
+        let Some(l) = &e.label else { continue };
+        if e.family.as_str() != "entry" {
+            assert!(
+                matches!(e.family.as_str(), "traffic" | "metrics"),
+                "{}",
+                e.id
+            );
+        }
+        let w = explorer_core::view::text_width(&l.text, 12.0);
+        let (x0, x1, y0, y1) = (l.x - w / 2.0, l.x + w / 2.0, l.y - 12.0, l.y + 2.0);
+        for n in &s.nodes {
+            assert!(
+                x1 <= n.x || n.x + n.width <= x0 || y1 <= n.y || n.y + n.height <= y0,
+                "label {} of {} overlaps {}",
+                l.text,
+                e.id,
+                n.node.id
+            );
+        }
+    }
+}
+
+#[test]
 fn composing_twice_gives_the_same_scene() {
     let (model, g) = budget_app();
     let v = project(&g, &ViewOptions::default());

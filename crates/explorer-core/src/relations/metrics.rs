@@ -53,6 +53,14 @@ struct Target<'a> {
     service_port: Option<String>,
 }
 
+/// The container ports of the kept targets, for the edge label.
+fn container_ports(targets: &[Target<'_>]) -> Vec<u16> {
+    targets
+        .iter()
+        .filter_map(|t| t.port.and_then(|p| u16::try_from(p.container_port).ok()))
+        .collect()
+}
+
 /// The discovery meta label of a target. `None` when the label is not modelled.
 fn meta_label(name: &str, t: &Target<'_>) -> Option<String> {
     let pod = t.workload.pod()?;
@@ -297,8 +305,18 @@ fn kubernetes_sd(
             match role.as_str() {
                 "pod" => {
                     for w in index.workloads_in(ns) {
-                        if w.id != o.id && pod_targets(w).iter().any(|t| passes(&filters, t)) {
-                            emit.edge(&o.id, &w.id, provenance.clone());
+                        let kept: Vec<Target> = pod_targets(w)
+                            .into_iter()
+                            .filter(|t| passes(&filters, t))
+                            .collect();
+                        if w.id != o.id && !kept.is_empty() {
+                            let ports = container_ports(&kept);
+                            emit.edge_ports(
+                                o.id.to_string(),
+                                w.id.to_string(),
+                                provenance.clone(),
+                                &ports,
+                            );
                         }
                     }
                 }

@@ -82,6 +82,11 @@ pub struct Edge {
     pub provenance: String,
     /// Every reason that justifies the edge, sorted.
     pub reasons: Vec<String>,
+    /// The ports the relation goes through, sorted: the port named with a Service
+    /// host (`flask-service:5000`), or the container ports a scrape job keeps.
+    /// The diagram labels traffic and metrics edges with them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ports: Vec<u16>,
 }
 
 /// Something wrong or notable about an object.
@@ -112,21 +117,25 @@ impl Emit<'_> {
     }
 
     pub fn edge_str(&mut self, from: String, to: String, reason: String) {
+        self.edge_ports(from, to, reason, &[]);
+    }
+
+    /// Like [`Emit::edge`], recording the ports the relation goes through.
+    pub fn edge_ports(&mut self, from: String, to: String, reason: String, ports: &[u16]) {
         let id = format!("{}:{from}->{to}", self.rule.id);
         let rule = self.rule;
-        self.edges
-            .entry(id.clone())
-            .or_insert_with(|| Edge {
-                id,
-                from,
-                to,
-                rule: rule.id,
-                family: rule.family,
-                provenance: String::new(),
-                reasons: Vec::new(),
-            })
-            .reasons
-            .push(reason);
+        let edge = self.edges.entry(id.clone()).or_insert_with(|| Edge {
+            id,
+            from,
+            to,
+            rule: rule.id,
+            family: rule.family,
+            provenance: String::new(),
+            reasons: Vec::new(),
+            ports: Vec::new(),
+        });
+        edge.reasons.push(reason);
+        edge.ports.extend_from_slice(ports);
     }
 
     pub fn finding(
@@ -334,6 +343,8 @@ pub fn derive_with(index: &Index<'_>) -> (Vec<Edge>, Vec<Finding>) {
         .map(|mut e| {
             e.reasons.sort_unstable();
             e.reasons.dedup();
+            e.ports.sort_unstable();
+            e.ports.dedup();
             e.provenance = e.reasons.first().cloned().unwrap_or_default();
             e
         })

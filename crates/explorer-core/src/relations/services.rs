@@ -26,7 +26,8 @@ pub(super) fn resolve_hit(
             if index.service_targets(svc).iter().any(|t| t.id == o.id) {
                 return;
             }
-            emit.edge(&o.id, &svc.id, reason);
+            let ports: Vec<u16> = hit.port.into_iter().collect();
+            emit.edge_ports(o.id.to_string(), svc.id.to_string(), reason, &ports);
         }
         HostResolution::Missing if hit.strong || hit.host.contains('.') => emit.broken(
             &o.id,
