@@ -84,3 +84,26 @@ fn the_resource_table_renders_computed_totals() {
     assert!(text.contains("192Mi"), "{text}");
     drop(handle);
 }
+
+#[wasm_bindgen_test]
+fn the_router_keeps_the_selection_in_the_url() {
+    use explorer::route::{provide_router, BASE};
+    use leptos::prelude::*;
+    let owner = Owner::new();
+    owner.with(|| {
+        let router = provide_router();
+        let (selected, set_selected) = router.param("node");
+        set_selected.set(Some("Deployment/demo/api".to_string()));
+        let location = web_sys::window().unwrap().location();
+        assert_eq!(location.pathname().unwrap(), format!("{BASE}/"));
+        assert_eq!(
+            location.search().unwrap(),
+            "?node=Deployment%2Fdemo%2Fapi"
+        );
+        assert_eq!(selected.get_untracked().as_deref(), Some("Deployment/demo/api"));
+        router.push(&format!("{BASE}/resources"));
+        assert_eq!(router.path().get_untracked(), "/resources");
+        assert_eq!(selected.get_untracked(), None);
+        assert_eq!(location.pathname().unwrap(), format!("{BASE}/resources"));
+    });
+}
