@@ -96,11 +96,11 @@ fn the_router_keeps_the_selection_in_the_url() {
         set_selected.set(Some("Deployment/demo/api".to_string()));
         let location = web_sys::window().unwrap().location();
         assert_eq!(location.pathname().unwrap(), format!("{BASE}/"));
+        assert_eq!(location.search().unwrap(), "?node=Deployment%2Fdemo%2Fapi");
         assert_eq!(
-            location.search().unwrap(),
-            "?node=Deployment%2Fdemo%2Fapi"
+            selected.get_untracked().as_deref(),
+            Some("Deployment/demo/api")
         );
-        assert_eq!(selected.get_untracked().as_deref(), Some("Deployment/demo/api"));
         router.push(&format!("{BASE}/resources"));
         assert_eq!(router.path().get_untracked(), "/resources");
         assert_eq!(selected.get_untracked(), None);
