@@ -17,6 +17,7 @@ pub const BASE: &str = "/explorer";
 #[derive(Clone, Copy)]
 pub struct Router {
     location: RwSignal<Location>,
+    path: Memo<String>,
 }
 
 fn current() -> Location {
@@ -31,8 +32,10 @@ fn current() -> Location {
 /// Tracks `window.location`: back/forward (`popstate`) and clicks on links
 /// that stay inside the app.
 pub fn provide_router() -> Router {
+    let location = RwSignal::new(current());
     let router = Router {
-        location: RwSignal::new(current()),
+        location,
+        path: Memo::new(move |_| location.with(|l| l.path.clone())),
     };
     let pop = window_event_listener(ev::popstate, move |_| router.location.set(current()));
     let click = window_event_listener(ev::click, move |ev| {
@@ -54,10 +57,10 @@ pub fn use_router() -> Router {
 }
 
 impl Router {
-    /// The path below the base (`/`, `/resources`), tracked.
+    /// The path below the base (`/`, `/resources`), tracked; changes of the
+    /// query alone do not notify it.
     pub fn path(&self) -> Memo<String> {
-        let location = self.location;
-        Memo::new(move |_| location.with(|l| l.path.clone()))
+        self.path
     }
 
     /// Query parameter `key` as a signal pair; setting it pushes a history entry.
