@@ -10,7 +10,7 @@ import pathlib
 import sys
 
 GOAL = 400 * 1024
-CEILING = int(os.environ.get("SIZE_CEILING_KIB", "490")) * 1024
+CEILING = int(os.environ.get("SIZE_CEILING_KIB", "480")) * 1024
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 total = 0
 for f in sorted(dist.iterdir()):

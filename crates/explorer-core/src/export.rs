@@ -27,7 +27,13 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; fi
 .edge.storage path { stroke: #b45309; } .edge.rbac path { stroke: #be185d; stroke-dasharray: 2 4; }
 .edge.metrics path { stroke: #0f766e; stroke-dasharray: 8 4; } .edge.policy path { stroke: #64748b; stroke-dasharray: 1 4; }
 .edge.entry path { stroke: #111827; stroke-width: 2.2; }
-.edge text { font-size: 12px; fill: #4a5570; }
+.edge text { font-size: 12px; font-weight: 600; fill: #4a5570; paint-order: stroke; stroke: #eef2fb; stroke-width: 4px; stroke-linejoin: round; }
+.node .svc { font-size: 11px; fill: #4a5570; font-family: ui-monospace, Menlo, Consolas, monospace; }
+.node .badge circle { fill: #eef2fb; stroke: #c5cde0; } .node .badge text { font-size: 10px; font-weight: 700; fill: #4a5570; }
+.node.tier-proxy .card, .node.tier-proxy .pod { fill: #e0ecff; } .node.tier-api .card, .node.tier-api .pod { fill: #e3f6ea; }
+.node.tier-database .card, .node.tier-database .pod { fill: #fdf0dc; }
+.node.tier-monitoring .card, .node.tier-monitoring .pod { fill: #efe7ff; } .node.tier-visualization .card, .node.tier-visualization .pod { fill: #fde7f1; }
+.node.external .card { fill: #eef2fb; stroke: #111827; stroke-width: 1.6; }
 "#;
 
 /// CSS class for a node's tier colour.
@@ -80,44 +86,37 @@ pub fn kind_icon(kind: &str) -> &'static str {
     }
 }
 
-/// The scene as a standalone SVG document.
-pub fn standalone_svg(scene: &Scene, title: &str) -> String {
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.1} {h:.1}" role="img" aria-label="{t}">
-<title>{t}</title>
-<style>{STYLE}</style>
-<defs>"#,
-        w = scene.width,
-        h = scene.height,
-        t = esc(title)
-    );
-    for (family, colour) in [
-        ("traffic", "#2563eb"),
-        ("config", "#7c3aed"),
-        ("storage", "#b45309"),
-        ("rbac", "#be185d"),
-        ("metrics", "#0f766e"),
-        ("policy", "#64748b"),
-        ("entry", "#111827"),
-    ] {
-        let _ = write!(
-            s,
-            r#"<marker id="arrow-{family}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{colour}"/></marker>"#
-        );
-    }
-    s.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+/// Relation families, in legend order: one arrow marker each.
+pub const FAMILIES: [&str; 7] = [
+    "traffic", "config", "storage", "rbac", "metrics", "policy", "entry",
+];
+
+/// Who the markup is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Markup {
+    /// The page: nodes focusable with ARIA labels, wide invisible hit paths on edges.
+    Interactive,
+    /// A standalone file.
+    File,
+}
+
+/// The frames, edges and nodes of a scene as SVG elements: what the page
+/// draws and what the export saves, from one writer. Every text is escaped.
+/// Highlight classes (`dim`, `selected`, `match`) are the page's to add.
+pub fn scene_markup(scene: &Scene, mode: Markup) -> String {
+    let interactive = mode == Markup::Interactive;
+    let mut s = String::with_capacity(512 * (scene.nodes.len() + scene.edges.len()) + 256);
+    s.push_str(r#"<g class="frames">"#);
     for f in &scene.frames {
         let class = if f.id == "cluster" {
             "frame cluster"
         } else {
             "frame"
         };
-        let _ = writeln!(
+        let _ = write!(
             s,
-            r#"<g class="{class}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="14"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
+            r#"<g class="{class}" data-frame="{}"><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="14"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
+            esc(&f.id),
             f.x,
             f.y,
             f.width,
@@ -127,33 +126,60 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
             esc(&f.label)
         );
     }
+    s.push_str(r#"</g><g class="edges">"#);
     for e in &scene.edges {
         let fam = e.family.as_str();
         let _ = write!(
             s,
-            r#"<g class="edge {fam}" data-from="{}" data-to="{}"><path d="{}" marker-end="url(#arrow-{fam})"/>"#,
+            r#"<g class="edge {fam}" data-edge="{}" data-from="{}" data-to="{}" data-family="{fam}" data-edges="{}"><title>{}</title>"#,
+            esc(&e.id),
             esc(&e.from),
             esc(&e.to),
+            esc(&e.edges.join(" ")),
+            esc(&e.provenance.join("\n")),
+        );
+        if interactive {
+            let _ = write!(s, r#"<path class="hit" d="{}"/>"#, e.path);
+        }
+        let _ = write!(
+            s,
+            r#"<path class="line" d="{}" marker-end="url(#arrow-{fam})"/>"#,
             e.path
         );
         if let Some(l) = &e.label {
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                r#"<text class="edge-label" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
                 l.x,
                 l.y,
                 esc(&l.text)
             );
         }
-        s.push_str("</g>\n");
+        s.push_str("</g>");
     }
+    s.push_str(r#"</g><g class="nodes">"#);
     for n in &scene.nodes {
+        let role = match n.node.role {
+            Role::External => "external",
+            Role::Workload => "workload",
+            Role::Object => "object",
+        };
         let tier = tier_class(n.node.group.as_deref());
         let _ = write!(
             s,
-            r#"<g class="node {tier}" data-id="{}">"#,
-            esc(&n.node.id)
+            r#"<g class="node {role} {tier}" data-id="{}" data-kind="{}" data-name="{}""#,
+            esc(&n.node.id),
+            esc(&n.node.kind),
+            esc(&n.node.name)
         );
+        if interactive {
+            let _ = write!(
+                s,
+                r#" tabindex="0" role="button" aria-label="{}""#,
+                esc(&n.node.aria_label())
+            );
+        }
+        s.push('>');
         let g = n.card_geometry();
         for (x, y, w, h) in &g.pods {
             let _ = write!(
@@ -178,14 +204,51 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
         if let Some(y) = g.service_y {
             let _ = write!(
                 s,
-                r#"<text class="kind" x="{:.1}" y="{y:.1}">{}</text>"#,
+                r#"<text class="svc" x="{:.1}" y="{y:.1}">{}</text>"#,
                 g.text_x,
                 esc(&n.node.service_line())
             );
         }
+        if let Some((bx, by)) = g.badge {
+            let folded = n.node.folded.len();
+            let _ = write!(
+                s,
+                r#"<g class="badge" transform="translate({bx:.1} {by:.1})"><title>{folded} attached object(s) folded in; expand to see them</title><circle r="10"/><text text-anchor="middle" y="4">+{folded}</text></g>"#
+            );
+        }
         s.push_str("</g>");
-        s.push('\n');
     }
-    s.push_str("</svg>\n");
+    s.push_str("</g>");
     s
 }
+
+/// The scene as a standalone SVG document.
+pub fn standalone_svg(scene: &Scene, title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.1} {h:.1}" role="img" aria-label="{t}">
+<title>{t}</title>
+<style>{STYLE}</style>
+<defs>"#,
+        w = scene.width,
+        h = scene.height,
+        t = esc(title)
+    );
+    for (family, colour) in FAMILIES.into_iter().zip(MARKER_COLOURS) {
+        let _ = write!(
+            s,
+            r#"<marker id="arrow-{family}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{colour}"/></marker>"#
+        );
+    }
+    s.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+    s.push_str(&scene_markup(scene, Markup::File));
+    s.push_str("\n</svg>\n");
+    s
+}
+
+/// Arrowhead colours of the exported file, in [`FAMILIES`] order (the light theme).
+const MARKER_COLOURS: [&str; 7] = [
+    "#2563eb", "#7c3aed", "#b45309", "#be185d", "#0f766e", "#64748b", "#111827",
+];

@@ -2,7 +2,7 @@
 
 mod common;
 
-use explorer_core::export::standalone_svg;
+use explorer_core::export::{scene_markup, standalone_svg, Markup};
 use explorer_core::graph;
 use explorer_core::scene::{compose, Scene};
 use explorer_core::view::{project, Role, ViewOptions};
@@ -314,8 +314,21 @@ fn the_export_is_a_standalone_svg_with_every_node() {
     for n in &s.nodes {
         assert!(svg.contains(&format!(r#"data-id="{}""#, n.node.id)));
     }
-    assert_eq!(svg.matches("<g class=\"node").count(), s.nodes.len());
-    assert_eq!(svg.matches("<g class=\"edge").count(), s.edges.len());
+    assert_eq!(svg.matches("<g class=\"node ").count(), s.nodes.len());
+    assert_eq!(svg.matches("<g class=\"edge ").count(), s.edges.len());
     // Balanced groups.
     assert_eq!(svg.matches("<g ").count(), svg.matches("</g>").count());
+    // The file is the page's drawing without the page's interaction aids.
+    let page = scene_markup(&s, Markup::Interactive);
+    assert!(svg.contains(&scene_markup(&s, Markup::File)));
+    assert!(!svg.contains("tabindex") && !svg.contains(r#"class="hit""#));
+    assert_eq!(
+        page.matches(r#"tabindex="0" role="button""#).count(),
+        s.nodes.len()
+    );
+    assert_eq!(page.matches(r#"<path class="hit""#).count(), s.edges.len());
+    assert!(page.contains(r#"aria-label="Deployment flask-app, 2 replicas"#));
+    // Port labels and provenance travel with the drawing.
+    assert!(page.contains(r#"<text class="edge-label""#) && page.contains(">:5432</text>"));
+    assert!(page.contains("<title>") && !page.contains("budget_pass"));
 }

@@ -1,11 +1,15 @@
 //! The SVG canvas: frames, edges and nodes of the scene, with pan (drag), zoom
 //! (wheel, pinch) and fit-to-screen. Geometry comes from the core.
+//!
+//! The drawing is the core's markup ([`scene_markup`]), the same the SVG
+//! export saves, redrawn only when the scene changes. Hover, focus, search and
+//! selection set classes on it; events are delegated from the canvas.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use explorer_core::export::{kind_icon, kind_label, tier_class};
-use explorer_core::scene::{PlacedEdge, PlacedNode, Scene};
-use explorer_core::view::{matches, Role, ViewGraph};
+use explorer_core::export::{scene_markup, Markup, FAMILIES};
+use explorer_core::scene::Scene;
+use explorer_core::view::{matches, ViewGraph};
 use explorer_core::viewport::{pinch, Viewport};
 use leptos::ev;
 use leptos::prelude::*;
@@ -180,6 +184,52 @@ pub fn Canvas(
         st.set_selected.set(pressed_on.get_value());
     };
 
+    // The scene's markup comes from the core (the export writes the same);
+    // highlights are classes set on it after each change.
+    let markup = Memo::new(move |_| scene.with(|s| scene_markup(s, Markup::Interactive)));
+    let layer = NodeRef::<leptos::svg::G>::new();
+    let apply = move |g: &web_sys::Element| {
+        focus.with_untracked(|f| {
+            search_hits.with_untracked(|h| {
+                selected_node.with_untracked(|s| highlight(g, f.as_ref(), h.as_ref(), s.as_deref()))
+            })
+        })
+    };
+    // Redraw when the scene changes (not on hover), then restore the highlights.
+    Effect::new(move |_| {
+        let g = layer.get();
+        markup.with(|m| {
+            if let Some(g) = g {
+                g.set_inner_html(m);
+                apply(&g);
+            }
+        });
+    });
+    // Highlights alone when focus, search or selection change.
+    Effect::new(move |_| {
+        focus.track();
+        search_hits.track();
+        selected_node.track();
+        if let Some(g) = layer.get_untracked() {
+            apply(&g);
+        }
+    });
+    // Hover: the node under the pointer (pointerover bubbles, unlike mouseenter).
+    let on_over = move |ev: ev::PointerEvent| {
+        let id = node_id_at(ev.target());
+        if st.hovered.with_untracked(|h| *h != id) {
+            st.hovered.set(id);
+        }
+    };
+    let on_key = move |ev: ev::KeyboardEvent| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            if let Some(id) = node_id_at(ev.target()) {
+                ev.prevent_default();
+                st.set_selected.set(Some(id));
+            }
+        }
+    };
+
     view! {
         <div
             class="canvas"
@@ -188,6 +238,10 @@ pub fn Canvas(
             on:pointermove=on_move
             on:pointerup=on_up
             on:pointercancel=on_up
+            on:pointerover=on_over
+            on:pointerleave=move |_| st.hovered.set(None)
+            on:focusin=move |_| st.hovered.set(None)
+            on:keydown=on_key
             on:wheel=on_wheel
             on:click=on_click
         >
@@ -199,187 +253,59 @@ pub fn Canvas(
                 width="100%"
                 height="100%"
             >
-                <Markers />
+                <defs inner_html=markers()></defs>
                 <g class="viewport" transform=move || viewport.get().transform()>
-                    {move || {
-                        scene
-                            .with(|s| {
-                                let frames = s
-                                    .frames
-                                    .iter()
-                                    .map(|f| {
-                                        let class = if f.id == "cluster" { "frame cluster" } else { "frame" };
-                                        view! {
-                                            <g class=class data-frame=f.id.clone()>
-                                                <rect x=f.x y=f.y width=f.width height=f.height rx="14" />
-                                                <text x=f.x + 14.0 y=f.y + 19.0>{f.label.clone()}</text>
-                                            </g>
-                                        }
-                                    })
-                                    .collect_view();
-                                let edges = s
-                                    .edges
-                                    .iter()
-                                    .map(|e| view! { <EdgeView edge=e.clone() focus /> })
-                                    .collect_view();
-                                let nodes = s
-                                    .nodes
-                                    .iter()
-                                    .map(|n| {
-                                        view! {
-                                            <NodeView node=n.clone() focus search_hits selected=selected_node />
-                                        }
-                                    })
-                                    .collect_view();
-                                view! {
-                                    <g class="frames">{frames}</g>
-                                    <g class="edges">{edges}</g>
-                                    <g class="nodes">{nodes}</g>
-                                }
-                            })
-                    }}
+                    <g node_ref=layer></g>
                 </g>
             </svg>
         </div>
     }
 }
 
-#[component]
-fn Markers() -> impl IntoView {
-    let families = [
-        "traffic", "config", "storage", "rbac", "metrics", "policy", "entry",
-    ];
-    view! {
-        <defs>
-            {families
-                .into_iter()
-                .map(|f| {
-                    view! {
-                        <marker
-                            id=format!("arrow-{f}")
-                            class=format!("marker {f}")
-                            viewBox="0 0 10 10"
-                            refX="9"
-                            refY="5"
-                            markerWidth="7"
-                            markerHeight="7"
-                            orient="auto-start-reverse"
-                        >
-                            <path d="M0 0L10 5L0 10z" />
-                        </marker>
-                    }
-                })
-                .collect_view()}
-        </defs>
-    }
-}
-
-#[component]
-fn EdgeView(edge: PlacedEdge, focus: Memo<Option<BTreeSet<String>>>) -> impl IntoView {
-    let fam = edge.family.as_str();
-    let (from, to) = (edge.from.clone(), edge.to.clone());
-    let class = move || {
-        let dim = focus.with(|f| {
-            f.as_ref()
-                .is_some_and(|s| !(s.contains(&from) && s.contains(&to)))
-        });
-        format!("edge {fam}{}", if dim { " dim" } else { "" })
-    };
-    let title = edge.provenance.join("\n");
-    view! {
-        <g class=class data-edge=edge.id.clone() data-from=edge.from.clone() data-to=edge.to.clone() data-family=fam data-edges=edge.edges.join(" ")>
-            <title>{title}</title>
-            <path class="hit" d=edge.path.clone() />
-            <path class="line" d=edge.path.clone() marker-end=format!("url(#arrow-{fam})") />
-            {edge
-                .label
-                .map(|l| {
-                    view! {
-                        <text class="edge-label" x=l.x y=l.y text-anchor="middle">
-                            {l.text}
-                        </text>
-                    }
-                })}
-        </g>
-    }
-}
-
-#[component]
-fn NodeView(
-    node: PlacedNode,
-    focus: Memo<Option<BTreeSet<String>>>,
-    search_hits: Memo<Option<BTreeSet<String>>>,
-    selected: Memo<Option<String>>,
-) -> impl IntoView {
-    let st = use_diagram_state();
-    let id = node.node.id.clone();
-    let tier = tier_class(node.node.group.as_deref());
-    let role = match node.node.role {
-        Role::External => "external",
-        Role::Workload => "workload",
-        Role::Object => "object",
-    };
-    let class = {
-        let id = id.clone();
-        move || {
-            let dim = focus.with(|f| f.as_ref().is_some_and(|s| !s.contains(&id)))
-                || search_hits.with(|h| h.as_ref().is_some_and(|s| !s.contains(&id)));
-            let sel = selected.with(|s| s.as_deref() == Some(id.as_str()));
-            let hit = search_hits.with(|h| h.as_ref().is_some_and(|s| s.contains(&id)));
-            format!(
-                "node {role} {tier}{}{}{}",
-                if dim { " dim" } else { "" },
-                if sel { " selected" } else { "" },
-                if hit { " match" } else { "" }
-            )
-        }
-    };
-    let g = node.card_geometry();
-    let (cx, cy, cw, ch) = g.card;
-    let pod_rects = g
-        .pods
+/// One arrowhead per relation family, coloured by the stylesheet.
+fn markers() -> String {
+    FAMILIES
         .iter()
-        .map(|&(x, y, w, h)| view! { <rect class="pod" x=x y=y width=w height=h rx="10" /> })
-        .collect_view();
-    let folded = node.node.folded.len();
-    let enter_id = id.clone();
-    let hover_id = id.clone();
-    view! {
-        <g
-            class=class
-            data-id=id.clone()
-            data-kind=node.node.kind.clone()
-            data-name=node.node.name.clone()
-            tabindex="0"
-            role="button"
-            aria-label=node.node.aria_label()
-            on:mouseenter=move |_| st.hovered.set(Some(hover_id.clone()))
-            on:mouseleave=move |_| st.hovered.set(None)
-            on:focus=move |_| st.hovered.set(None)
-            on:keydown=move |ev: ev::KeyboardEvent| {
-                if ev.key() == "Enter" || ev.key() == " " {
-                    ev.prevent_default();
-                    st.set_selected.set(Some(enter_id.clone()));
-                }
-            }
-        >
-            {pod_rects}
-            <rect class="card" x=cx y=cy width=cw height=ch rx="10" />
-            <rect class="band" x=cx y=cy width="5" height=ch rx="2" />
-            <path class="icon" transform=format!("translate({:.1} {:.1})", g.icon.0, g.icon.1) d=kind_icon(&node.node.kind) />
-            <text class="name" x=g.text_x y=g.name_y>{node.node.name.clone()}</text>
-            <text class="kind" x=g.text_x y=g.kind_y>{kind_label(&node)}</text>
-            {g.service_y.map(|y| view! { <text class="svc" x=g.text_x y=y>{node.node.service_line()}</text> })}
-            {g.badge.map(|(bx, by)| {
-                view! {
-                    <g class="badge" transform=format!("translate({bx:.1} {by:.1})")>
-                        <title>{format!("{folded} attached object(s) folded in; expand to see them")}</title>
-                        <circle r="10" />
-                        <text text-anchor="middle" y="4">{format!("+{folded}")}</text>
-                    </g>
-                }
-            })}
-        </g>
+        .map(|f| {
+            format!(
+                r#"<marker id="arrow-{f}" class="marker {f}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker>"#
+            )
+        })
+        .collect()
+}
+
+/// The elements under `root` that match `selector`.
+fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    let Ok(list) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// Sets `dim`, `selected` and `match` on the drawn nodes and edges.
+fn highlight(
+    layer: &web_sys::Element,
+    focus: Option<&BTreeSet<String>>,
+    hits: Option<&BTreeSet<String>>,
+    selected: Option<&str>,
+) {
+    let lit = |id: &str| focus.is_none_or(|f| f.contains(id));
+    for el in elements(layer, "g.node") {
+        let id = el.get_attribute("data-id").unwrap_or_default();
+        let hit = hits.map(|h| h.contains(&id));
+        let classes = el.class_list();
+        let _ = classes.toggle_with_force("dim", !lit(&id) || hit == Some(false));
+        let _ = classes.toggle_with_force("match", hit == Some(true));
+        let _ = classes.toggle_with_force("selected", selected == Some(id.as_str()));
+    }
+    for el in elements(layer, "g.edge") {
+        let from = el.get_attribute("data-from").unwrap_or_default();
+        let to = el.get_attribute("data-to").unwrap_or_default();
+        let _ = el
+            .class_list()
+            .toggle_with_force("dim", !(lit(&from) && lit(&to)));
     }
 }
 
