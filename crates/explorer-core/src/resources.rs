@@ -224,3 +224,63 @@ pub fn table(model: &Model) -> ResourceTable {
         errors,
     }
 }
+
+/// The resources table as HTML for the SPA (`inner_html`): one row per
+/// workload with per-pod figures (`× pods` when there are several), the totals
+/// in the footer (`data-testid="resource-total"`, cells named by `data-field`),
+/// and a warning per workload with containers lacking requests or limits.
+/// Workload names link to the diagram with the workload selected. Every text is
+/// escaped.
+pub fn table_html(table: &ResourceTable, base: &str) -> String {
+    use std::fmt::Write;
+
+    use crate::panel::esc;
+    use crate::quantity::{format_cpu, format_memory};
+
+    let base = base.trim_end_matches('/');
+    let mut s = String::from(
+        r#"<div class="table-wrap"><table class="resources" aria-label="Resource requests and limits"><thead><tr><th scope="col">Workload</th><th scope="col">Kind</th><th scope="col" class="num">Pods</th><th scope="col" class="num">CPU request</th><th scope="col" class="num">CPU limit</th><th scope="col" class="num">Memory request</th><th scope="col" class="num">Memory limit</th></tr></thead><tbody>"#,
+    );
+    for row in &table.rows {
+        let per_pod = |v: String| {
+            if row.pods > 1 {
+                format!("{v} × {}", row.pods)
+            } else {
+                v
+            }
+        };
+        let _ = write!(
+            s,
+            r#"<tr data-workload="{id}"><th scope="row"><a href="{base}/?node={href}">{name}</a></th><td>{kind}</td><td class="num">{pods}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+            esc(&per_pod(format_cpu(row.cpu_request_millicores))),
+            esc(&per_pod(format_cpu(row.cpu_limit_millicores))),
+            esc(&per_pod(format_memory(row.memory_request_bytes))),
+            esc(&per_pod(format_memory(row.memory_limit_bytes))),
+            id = esc(&row.workload),
+            href = crate::url::encode(&row.workload),
+            name = esc(&row.name),
+            kind = esc(&row.kind),
+            pods = row.pods,
+        );
+    }
+    let t = &table.total;
+    let _ = write!(
+        s,
+        r#"</tbody><tfoot><tr class="total" data-testid="resource-total"><th scope="row" colspan="2">Total</th><td class="num" data-field="pods">{}</td><td class="num" data-field="cpu-request">{}</td><td class="num" data-field="cpu-limit">{}</td><td class="num" data-field="memory-request">{}</td><td class="num" data-field="memory-limit">{}</td></tr></tfoot></table></div><p class="footnote">Per-pod figures are shown in each row; totals multiply them by the pod count. 1000m CPU = 1 core.</p><ul class="warnings">"#,
+        t.pods,
+        format_cpu(t.cpu_request_millicores),
+        format_cpu(t.cpu_limit_millicores),
+        format_memory(t.memory_request_bytes),
+        format_memory(t.memory_limit_bytes),
+    );
+    for r in table.rows.iter().filter(|r| !r.missing.is_empty()) {
+        let _ = write!(
+            s,
+            "<li><code>{}</code> has containers without requests or limits: {}</li>",
+            esc(&r.name),
+            esc(&r.missing.join(", "))
+        );
+    }
+    s.push_str("</ul>");
+    s
+}

@@ -190,3 +190,32 @@ fn guestbook_requests_only() {
     assert_eq!(t.total.cpu_limit_millicores, 0);
     assert!(t.rows.iter().all(|r| r.missing.len() == 2));
 }
+
+#[test]
+fn the_table_as_html() {
+    let Some(dir) = common::k8s_dir() else { return };
+    let t = table(&common::load_dir(&dir));
+    let html = explorer_core::resources::table_html(&t, "/explorer/");
+    assert!(html.contains(
+        r#"<tr class="total" data-testid="resource-total"><th scope="row" colspan="2">Total</th><td class="num" data-field="pods">6</td><td class="num" data-field="cpu-request">1200m</td><td class="num" data-field="cpu-limit">2400m</td><td class="num" data-field="memory-request">1216Mi</td><td class="num" data-field="memory-limit">2432Mi</td>"#
+    ), "{html}");
+    assert_eq!(html.matches("<tr data-workload=").count(), t.rows.len());
+    // Per-pod figures times the pod count; the name links to the diagram.
+    assert!(html.contains(
+        r#"<a href="/explorer/?node=Deployment%2Fbudget-app%2Fflask-app">flask-app</a></th><td>Deployment</td><td class="num">2</td><td class="num">250m × 2</td>"#
+    ), "{html}");
+    assert!(
+        !html.contains("class=\"warnings\"><li>"),
+        "every container has requests and limits"
+    );
+
+    // Missing requests are listed, and names are escaped.
+    let y = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers:\n  - {name: '<c>', image: i}\n";
+    let t = table(&load_sources(&[Source::new("p.yaml", y)]));
+    let html = explorer_core::resources::table_html(&t, "/explorer");
+    assert!(
+        html.contains("has containers without requests or limits: &lt;c&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<c>"));
+}
