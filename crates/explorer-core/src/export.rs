@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::panel::esc;
+use crate::relations::Family;
 use crate::scene::{PlacedNode, Scene};
 use crate::view::Role;
 
@@ -86,10 +87,37 @@ pub fn kind_icon(kind: &str) -> &'static str {
     }
 }
 
-/// Relation families, in legend order: one arrow marker each.
-pub const FAMILIES: [&str; 7] = [
-    "traffic", "config", "storage", "rbac", "metrics", "policy", "entry",
-];
+/// One arrowhead marker per relation family (`#arrow-traffic`, …). The page
+/// colours them from its stylesheet (`class="marker traffic"`); a standalone
+/// file gets the light theme's colours inline.
+pub fn arrow_markers(mode: Markup) -> String {
+    let mut s = String::new();
+    for f in Family::ALL {
+        let fam = f.as_str();
+        let fill = match mode {
+            Markup::Interactive => String::new(),
+            Markup::File => format!(r#" fill="{}""#, marker_colour(f)),
+        };
+        let _ = write!(
+            s,
+            r#"<marker id="arrow-{fam}" class="marker {fam}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"{fill}/></marker>"#
+        );
+    }
+    s
+}
+
+/// Arrowhead colours of the exported file (the light theme).
+fn marker_colour(f: Family) -> &'static str {
+    match f {
+        Family::Traffic => "#2563eb",
+        Family::Config => "#7c3aed",
+        Family::Storage => "#b45309",
+        Family::Rbac => "#be185d",
+        Family::Metrics => "#0f766e",
+        Family::Policy => "#64748b",
+        Family::Entry => "#111827",
+    }
+}
 
 /// Who the markup is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,19 +264,9 @@ pub fn standalone_svg(scene: &Scene, title: &str) -> String {
         h = scene.height,
         t = esc(title)
     );
-    for (family, colour) in FAMILIES.into_iter().zip(MARKER_COLOURS) {
-        let _ = write!(
-            s,
-            r#"<marker id="arrow-{family}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z" fill="{colour}"/></marker>"#
-        );
-    }
+    s.push_str(&arrow_markers(Markup::File));
     s.push_str("</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
     s.push_str(&scene_markup(scene, Markup::File));
     s.push_str("\n</svg>\n");
     s
 }
-
-/// Arrowhead colours of the exported file, in [`FAMILIES`] order (the light theme).
-const MARKER_COLOURS: [&str; 7] = [
-    "#2563eb", "#7c3aed", "#b45309", "#be185d", "#0f766e", "#64748b", "#111827",
-];

@@ -9,7 +9,9 @@
 
 use std::fmt::Write;
 
-use crate::details::{EdgeInfo, NodeDetails};
+use crate::details::{describe, EdgeInfo, NodeDetails};
+use crate::graph::Graph;
+use crate::model::Model;
 use crate::url;
 
 /// One titled block of the panel.
@@ -63,6 +65,16 @@ fn titled(id: &'static str, title: &str, body: &str) -> Section {
 
 fn or_dash(v: &Option<String>) -> String {
     v.clone().unwrap_or_else(|| "–".into())
+}
+
+/// The Secrets and ConfigMaps a node reads (its outgoing edges to them),
+/// described, for the "Configuration it reads" section.
+pub fn config_sources(model: &Model, graph: &Graph, d: &NodeDetails) -> Vec<NodeDetails> {
+    d.edges_out
+        .iter()
+        .filter(|e| e.other.starts_with("Secret/") || e.other.starts_with("ConfigMap/"))
+        .filter_map(|e| describe(model, graph, &e.other))
+        .collect()
 }
 
 /// The sections shown above the "Attached objects" block.

@@ -3,7 +3,9 @@ mod common;
 
 use explorer_core::details::describe;
 use explorer_core::graph::build;
-use explorer_core::panel::{attached_list, esc, node_link, sections_after, sections_before};
+use explorer_core::panel::{
+    attached_list, config_sources, esc, node_link, sections_after, sections_before,
+};
 
 const BASE: &str = "/explorer";
 
@@ -17,12 +19,13 @@ fn flask_app_panel() {
     let m = common::load_dir(&dir);
     let g = build(&m);
     let d = describe(&m, &g, "Deployment/budget-app/flask-app").unwrap();
-    let config: Vec<_> = d
-        .edges_out
-        .iter()
-        .filter(|e| e.other.starts_with("Secret/") || e.other.starts_with("ConfigMap/"))
-        .filter_map(|e| describe(&m, &g, &e.other))
-        .collect();
+    let config = config_sources(&m, &g, &d);
+    let names: Vec<&str> = config.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["flask-secret"],
+        "the Secrets and ConfigMaps flask-app reads"
+    );
     let before = sections_before(&d, &config, BASE);
     let ids: Vec<&str> = before.iter().map(|s| s.id).collect();
     assert_eq!(ids[0], "facts");

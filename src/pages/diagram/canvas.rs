@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use explorer_core::export::{scene_markup, Markup, FAMILIES};
+use explorer_core::export::{arrow_markers, scene_markup, Markup};
 use explorer_core::scene::Scene;
 use explorer_core::view::{matches, ViewGraph};
 use explorer_core::viewport::{pinch, Viewport};
@@ -253,25 +253,13 @@ pub fn Canvas(
                 width="100%"
                 height="100%"
             >
-                <defs inner_html=markers()></defs>
+                <defs inner_html=arrow_markers(Markup::Interactive)></defs>
                 <g class="viewport" transform=move || viewport.get().transform()>
                     <g node_ref=layer></g>
                 </g>
             </svg>
         </div>
     }
-}
-
-/// One arrowhead per relation family, coloured by the stylesheet.
-fn markers() -> String {
-    FAMILIES
-        .iter()
-        .map(|f| {
-            format!(
-                r#"<marker id="arrow-{f}" class="marker {f}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L10 5L0 10z"/></marker>"#
-            )
-        })
-        .collect()
 }
 
 /// The elements under `root` that match `selector`.

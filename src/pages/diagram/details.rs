@@ -9,7 +9,9 @@
 use std::sync::Arc;
 
 use explorer_core::details::{describe, NodeDetails};
-use explorer_core::panel::{attached_list, sections_after, sections_before, Section};
+use explorer_core::panel::{
+    attached_list, config_sources, sections_after, sections_before, Section,
+};
 use explorer_core::view::ViewGraph;
 use leptos::ev;
 use leptos::prelude::*;
@@ -41,12 +43,7 @@ pub fn DetailsPanel(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>) -> impl In
         details.get().map(|d| {
             let folded =
                 view_graph.with(|v| v.node(&d.id).map(|n| n.folded.clone()).unwrap_or_default());
-            let config_sources: Vec<NodeDetails> = d
-                .edges_out
-                .iter()
-                .filter(|e| e.other.starts_with("Secret/") || e.other.starts_with("ConfigMap/"))
-                .filter_map(|e| describe(&loaded.model, &loaded.graph, &e.other))
-                .collect();
+            let config_sources = config_sources(&loaded.model, &loaded.graph, &d);
             view! { <Panel d folded config_sources /> }
         })
     }

@@ -1,16 +1,7 @@
 //! What the colours and line styles mean.
 
+use explorer_core::relations::Family;
 use leptos::prelude::*;
-
-const FAMILIES: [(&str, &str); 7] = [
-    ("traffic", "traffic"),
-    ("entry", "entry"),
-    ("config", "config"),
-    ("storage", "storage"),
-    ("metrics", "metrics"),
-    ("rbac", "RBAC"),
-    ("policy", "network policy"),
-];
 
 const TIERS: [(&str, &str); 5] = [
     ("tier-proxy", "proxy / entry"),
@@ -25,9 +16,10 @@ pub fn Legend() -> impl IntoView {
     view! {
         <div class="legend" role="note" aria-label="Legend">
             <ul class="legend-edges">
-                {FAMILIES
+                {Family::ALL
                     .into_iter()
-                    .map(|(f, text)| {
+                    .map(|fam| {
+                        let (f, text) = (fam.as_str(), fam.label());
                         view! {
                             <li>
                                 <svg width="26" height="10" aria-hidden="true">

@@ -15,16 +15,6 @@ use wasm_bindgen::JsCast;
 use super::state::use_diagram_state;
 use crate::manifests::Loaded;
 
-pub const FAMILIES: [Family; 7] = [
-    Family::Traffic,
-    Family::Entry,
-    Family::Config,
-    Family::Storage,
-    Family::Rbac,
-    Family::Metrics,
-    Family::Policy,
-];
-
 #[component]
 pub fn Toolbar(
     loaded: Arc<Loaded>,
@@ -106,7 +96,7 @@ pub fn Toolbar(
             <details class="menu">
                 <summary>"Relations"</summary>
                 <div class="menu-body" role="group" aria-label="Show relation families">
-                    {FAMILIES
+                    {Family::ALL
                         .into_iter()
                         .filter(|f| present.contains(f))
                         .map(|fam| {

@@ -32,6 +32,26 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in the order legends and menus list them.
+    pub const ALL: [Family; 7] = [
+        Family::Traffic,
+        Family::Entry,
+        Family::Config,
+        Family::Storage,
+        Family::Metrics,
+        Family::Rbac,
+        Family::Policy,
+    ];
+
+    /// How a legend names the family.
+    pub fn label(self) -> &'static str {
+        match self {
+            Family::Rbac => "RBAC",
+            Family::Policy => "network policy",
+            f => f.as_str(),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Traffic => "traffic",
