@@ -374,13 +374,8 @@ fn empty(node: &Node) -> NodeDetails {
 
 fn fill_pod(o: &Object, d: &mut NodeDetails) {
     let Some(pod) = o.pod() else { return };
-    let volumes: BTreeMap<&str, &Volume> = pod
-        .spec
-        .volumes
-        .iter()
-        .flatten()
-        .map(|v| (v.name.as_str(), v))
-        .collect();
+    // The last volume of a name, as the API server keeps (a pod has a handful).
+    let volume = |name: &str| pod.spec.volumes.iter().flatten().rfind(|v| v.name == name);
     for (init, c) in pod
         .spec
         .init_containers
@@ -431,8 +426,7 @@ fn fill_pod(o: &Object, d: &mut NodeDetails) {
                 container: c.name.clone(),
                 mount_path: m.mount_path.clone(),
                 volume: m.name.clone(),
-                source: volumes
-                    .get(m.name.as_str())
+                source: volume(&m.name)
                     .map_or_else(|| "missing volume".to_string(), |v| volume_source(v)),
                 read_only: m.read_only.unwrap_or(false),
             });

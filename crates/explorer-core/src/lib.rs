@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod details;
 pub mod export;
 pub mod graph;
+pub mod ids;
 pub mod index;
 pub mod layout;
 pub mod lean;

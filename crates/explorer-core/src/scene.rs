@@ -2,10 +2,9 @@
 //! The SPA renders a [`Scene`] as SVG, and [`crate::export`] writes the same
 //! scene as a standalone SVG file.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
+use crate::ids::IdIndex;
 use crate::layout::{self, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions};
 use crate::model::{HostPort, EXTERNAL_ID};
 use crate::relations::Family;
@@ -154,13 +153,13 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
     let left = MARGIN + ext_size.map_or(0.0, |(w, _)| w + gap) + frame_pad;
     let top = MARGIN + top_pad;
 
-    let by_id: BTreeMap<&str, &ViewNode> = view.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let by_id = IdIndex::new(view.nodes.iter().map(|n| n.id.as_str()));
     let mut nodes: Vec<PlacedNode> = lay
         .nodes
         .iter()
         .filter_map(|b| {
-            by_id.get(b.id.as_str()).map(|n| PlacedNode {
-                node: (*n).clone(),
+            by_id.get(&b.id).map(|i| PlacedNode {
+                node: view.nodes[i].clone(),
                 x: b.x + left,
                 y: b.y + top,
                 width: b.width,
@@ -259,16 +258,15 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         });
     }
 
-    let routes: BTreeMap<&str, &layout::EdgeRoute> =
-        lay.edges.iter().map(|r| (r.id.as_str(), r)).collect();
-    let placed: BTreeMap<&str, &PlacedNode> =
-        nodes.iter().map(|n| (n.node.id.as_str(), n)).collect();
+    let routes = IdIndex::new(lay.edges.iter().map(|r| r.id.as_str()));
+    let placed = IdIndex::new(nodes.iter().map(|n| n.node.id.as_str()));
     let mut edges = Vec::new();
     for e in &view.edges {
-        let (Some(a), Some(b)) = (placed.get(e.from.as_str()), placed.get(e.to.as_str())) else {
+        let (Some(a), Some(b)) = (placed.get(&e.from), placed.get(&e.to)) else {
             continue;
         };
-        let (path, label) = match routes.get(e.id.as_str()) {
+        let (a, b) = (&nodes[a], &nodes[b]);
+        let (path, label) = match routes.get(&e.id).map(|i| &lay.edges[i]) {
             Some(r) if r.points.len() >= 2 => {
                 let mut pts: Vec<(f64, f64)> =
                     r.points.iter().map(|&(x, y)| (x + left, y + top)).collect();

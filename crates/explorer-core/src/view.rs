@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::graph::{Graph, Node};
+use crate::ids::IdIndex;
 use crate::model::{EXTERNAL_ID, EXTERNAL_KIND, WORKLOAD_KINDS};
 use crate::relations::Family;
 
@@ -167,27 +168,23 @@ fn role_of(node: &Node) -> Role {
 
 /// The node that stands for `id` in the view: its workload when folded.
 pub fn representative<'a>(
-    graph_nodes: &'a BTreeMap<&'a str, &'a Node>,
+    graph_nodes: &'a [Node],
+    by_id: &IdIndex<'a>,
     opts: &ViewOptions,
     id: &'a str,
 ) -> &'a str {
     let mut current = id;
     // Parents are workloads, but follow a short chain defensively (no cycles).
     for _ in 0..4 {
-        let Some(node) = graph_nodes.get(current) else {
+        let Some(node) = by_id.get(current).map(|i| &graph_nodes[i]) else {
             return current;
         };
         match node.parent.as_deref() {
-            Some(p)
-                if !opts.expand_all
-                    && !opts.expanded.contains(p)
-                    && graph_nodes.contains_key(p)
-                    && p != current =>
-            {
-                current = graph_nodes
-                    .get_key_value(p)
-                    .map(|(k, _)| *k)
-                    .unwrap_or(current);
+            Some(p) if !opts.expand_all && !opts.expanded.contains(p) && p != current => {
+                match by_id.get(p) {
+                    Some(i) => current = &graph_nodes[i].id,
+                    None => return current,
+                }
             }
             _ => return current,
         }
@@ -197,7 +194,7 @@ pub fn representative<'a>(
 
 /// Projects the graph onto what the diagram draws.
 pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
-    let by_id: BTreeMap<&str, &Node> = graph.nodes.iter().map(|n| (n.id.as_str(), n)).collect();
+    let by_id = IdIndex::new(graph.nodes.iter().map(|n| n.id.as_str()));
     // Namespaces are drawn as frames, not nodes.
     let visible = |n: &Node| {
         n.kind != "Namespace" && (!opts.hidden_kinds.contains(&n.kind) || n.id == EXTERNAL_ID)
@@ -211,7 +208,7 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
     let mut frame_folded: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut nodes: BTreeMap<&str, ViewNode> = BTreeMap::new();
     for node in &graph.nodes {
-        let rep = representative(&by_id, opts, &node.id);
+        let rep = representative(&graph.nodes, &by_id, opts, &node.id);
         if namespace_wide(node) {
             if let Some(ns) = &node.namespace {
                 frame_folded
@@ -244,7 +241,7 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
         );
     }
     for node in &graph.nodes {
-        let rep = representative(&by_id, opts, &node.id);
+        let rep = representative(&graph.nodes, &by_id, opts, &node.id);
         if rep != node.id {
             if let Some(v) = nodes.get_mut(rep) {
                 v.folded.push(node.id.clone());
@@ -261,8 +258,8 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
             continue;
         }
         let (from, to) = (
-            representative(&by_id, opts, &e.from),
-            representative(&by_id, opts, &e.to),
+            representative(&graph.nodes, &by_id, opts, &e.from),
+            representative(&graph.nodes, &by_id, opts, &e.to),
         );
         if from == to || !nodes.contains_key(from) || !nodes.contains_key(to) {
             continue;

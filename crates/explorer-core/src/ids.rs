@@ -1,0 +1,74 @@
+//! Lookup of a slice's items by their string id.
+//!
+//! One sorted `(id, position)` vector and a binary search. Every id lookup in the
+//! core goes through this one type, so the browser build carries one sort and one
+//! search for them instead of a `BTreeMap` (and its sort) per element type.
+
+/// Positions of ids in the order they were given. On a repeated id the last
+/// position wins, as when collecting into a map.
+#[derive(Clone, Debug, Default)]
+pub struct IdIndex<'a> {
+    keys: Vec<(&'a str, u32)>,
+}
+
+impl<'a> IdIndex<'a> {
+    pub fn new(ids: impl Iterator<Item = &'a str>) -> Self {
+        Self::sorted(ids.zip(0u32..).collect())
+    }
+
+    fn sorted(mut keys: Vec<(&'a str, u32)>) -> Self {
+        keys.sort_unstable();
+        IdIndex { keys }
+    }
+
+    /// The position of `id`, if it was given.
+    pub fn get(&self, id: &str) -> Option<usize> {
+        // The last of equal ids (they sort by position), as a map would keep.
+        let end = self.keys.partition_point(|(k, _)| *k <= id);
+        match end.checked_sub(1).map(|i| self.keys[i]) {
+            Some((k, pos)) if k == id => Some(pos as usize),
+            _ => None,
+        }
+    }
+
+    /// `id` as stored (with the lifetime of the indexed items), if it was given.
+    pub fn key(&self, id: &str) -> Option<&'a str> {
+        self.get(id).and_then(|_| {
+            let end = self.keys.partition_point(|(k, _)| *k <= id);
+            Some(self.keys[end - 1].0)
+        })
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IdIndex;
+
+    #[test]
+    fn finds_positions_and_keeps_the_last_of_repeated_ids() {
+        let ids = ["b", "a", "c", "a"];
+        let index = IdIndex::new(ids.iter().copied());
+        assert_eq!(index.get("a"), Some(3));
+        assert_eq!(index.get("b"), Some(0));
+        assert_eq!(index.get("c"), Some(2));
+        assert_eq!(index.get(""), None);
+        assert_eq!(index.get("bb"), None);
+        assert_eq!(index.get("d"), None);
+        assert!(index.contains("c"));
+        assert_eq!(index.key("c"), Some("c"));
+        assert_eq!(index.len(), 4);
+        assert!(IdIndex::new(std::iter::empty()).get("a").is_none());
+    }
+}
