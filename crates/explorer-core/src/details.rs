@@ -426,8 +426,7 @@ fn fill_pod(o: &Object, d: &mut NodeDetails) {
                 container: c.name.clone(),
                 mount_path: m.mount_path.clone(),
                 volume: m.name.clone(),
-                source: volume(&m.name)
-                    .map_or_else(|| "missing volume".to_string(), |v| volume_source(v)),
+                source: volume(&m.name).map_or_else(|| "missing volume".to_string(), volume_source),
                 read_only: m.read_only.unwrap_or(false),
             });
         }

@@ -89,7 +89,12 @@ pub fn build(model: &Model) -> Graph {
 
 /// The single workload each attachable object serves, derived from edges.
 fn parents(model: &Model, edges: &[Edge]) -> BTreeMap<String, String> {
-    let workloads: BTreeSet<String> = model.workloads().map(|o| o.id.to_string()).collect();
+    // Built by inserting: collecting into a map sorts first, with a stable sort
+    // of its own for each element type (size of the browser build).
+    let mut workloads = BTreeSet::new();
+    for o in model.workloads() {
+        workloads.insert(o.id.to_string());
+    }
     // First hop: objects directly linked to workloads.
     let mut direct: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in edges {
@@ -104,11 +109,12 @@ fn parents(model: &Model, edges: &[Edge]) -> BTreeMap<String, String> {
             direct.entry(obj).or_default().insert(workload);
         }
     }
-    let mut out: BTreeMap<String, String> = direct
-        .into_iter()
-        .filter(|(_, ws)| ws.len() == 1)
-        .filter_map(|(obj, ws)| Some((obj.to_string(), ws.into_iter().next()?.to_string())))
-        .collect();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for (obj, ws) in direct {
+        if let (1, Some(w)) = (ws.len(), ws.first()) {
+            out.insert(obj.to_string(), w.to_string());
+        }
+    }
     // Second hop: PV via its PVC, bindings via their ServiceAccounts, roles via bindings.
     let hop = |rule: &str, reverse: bool, out: &mut BTreeMap<String, String>| {
         let mut via: BTreeMap<&str, BTreeSet<Option<String>>> = BTreeMap::new();

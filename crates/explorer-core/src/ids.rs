@@ -31,14 +31,6 @@ impl<'a> IdIndex<'a> {
         }
     }
 
-    /// `id` as stored (with the lifetime of the indexed items), if it was given.
-    pub fn key(&self, id: &str) -> Option<&'a str> {
-        self.get(id).and_then(|_| {
-            let end = self.keys.partition_point(|(k, _)| *k <= id);
-            Some(self.keys[end - 1].0)
-        })
-    }
-
     pub fn contains(&self, id: &str) -> bool {
         self.get(id).is_some()
     }
@@ -67,7 +59,6 @@ mod tests {
         assert_eq!(index.get("bb"), None);
         assert_eq!(index.get("d"), None);
         assert!(index.contains("c"));
-        assert_eq!(index.key("c"), Some("c"));
         assert_eq!(index.len(), 4);
         assert!(IdIndex::new(std::iter::empty()).get("a").is_none());
     }

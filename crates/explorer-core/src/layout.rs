@@ -1,53 +1,65 @@
 //! Layered (Sugiyama-style) layout of a directed graph, as plain values.
 //!
-//! Rank assignment, cycle breaking, crossing minimisation and coordinate
-//! assignment all come from the [`dagre`] crate, a Rust port of dagre.js
-//! (network-simplex / tight-tree ranking, DFS feedback-arc reversal, barycentre
-//! ordering with transposition, Brandes–Köpf positioning, edge labels as dummy
-//! vertices in their own rank). This module is only glue around it:
+//! Layer assignment (longest path, then sinking nodes to shorten edges),
+//! routing vertices on long edges, crossing reduction (swapping neighbours
+//! within a layer) and coordinate assignment (Brandes–Köpf) come from the
+//! `layout-rs` crate (`layout::topo`), used without its rendering. This module
+//! is glue around it:
 //!
-//! * ids → dagre keys, unknown endpoints and self-loops dropped;
-//! * the graph is split into weakly connected components, each laid out on its
-//!   own (cheaper: dagre's cost grows faster than linearly) and then
-//!   shelf-packed;
-//! * edge routes are the library's bend points (through its dummy vertices),
-//!   with the two ends moved to the facing side of the node ("ports");
-//! * label anchors are the library's label-dummy centres, which sit in a rank
-//!   of their own between two node ranks, so a `label_width × 16` box never
-//!   overlaps a node;
+//! * unknown endpoints and self-loops dropped;
+//! * the graph split into weakly connected components, each laid out on its
+//!   own and then shelf-packed;
+//! * cycles broken by reversing the back edges of a depth-first search, and
+//!   vertices and edges handed over in an order that keeps the library's own
+//!   checks linear ([`prepare`]);
+//! * every edge given a middle vertex, so nodes sit on even layers; a labelled
+//!   edge's middle vertex is a box of the label's size, so a `label_width × 16`
+//!   label has a slot of its own and never overlaps a node;
+//! * edge routes through the library's routing vertices, with the two ends moved
+//!   to the facing side of the node ("ports");
 //! * bounds, margins and an SVG path helper.
 //!
-//! Deterministic: dagre keeps insertion order, and everything here iterates
-//! vectors in input order (maps are only used for lookups).
+//! The library asserts on inputs it cannot place (empty boxes in one layer);
+//! every box and gap handed to it is at least 1 px, and the fuzz tests in
+//! `tests/layout.rs` run it on random graphs with cycles, multi-edges, zero
+//! sizes and gaps. Its passes grow quadratically with the vertex count
+//! (including routing vertices), so components above [`OPTIMIZE_MAX_ITEMS`]
+//! vertices skip the optimisation passes.
+//!
+//! Deterministic: the library keeps insertion order, and everything here
+//! iterates vectors in input order (maps are only used for lookups).
 
 use std::collections::HashMap;
 
-use dagre::graph::{Graph, GraphOptions};
-use dagre::layout::types::LabelPos;
-use dagre::{EdgeLabel, NodeLabel, RankDir, Ranker};
+use layout::adt::dag::NodeHandle;
+use layout::core::base::Orientation;
+use layout::core::color::Color;
+use layout::core::format::Visible;
+use layout::core::geometry::{Point, Position};
+use layout::core::style::StyleAttr;
+use layout::std_shapes::shapes::{Arrow, Element, ShapeKind};
+use layout::topo::layout::VisualGraph;
+use layout::topo::placer::Placer;
 use serde::Serialize;
 
 /// Height of an edge-label box (its width is [`LEdge::label_width`]).
 pub const LABEL_HEIGHT: f64 = 16.0;
 
-/// Components with at most this many nodes are ranked by network simplex
-/// (dagre's best, shortest edges); larger ones by the much cheaper tight-tree
-/// ranker, since dagre's network simplex can take seconds to minutes on
-/// ~1,000-node components.
-pub const NETWORK_SIMPLEX_MAX_NODES: usize = 150;
-
-/// Components with more nodes than this do not give dagre the label sizes
-/// (~30 % faster): labels are anchored on the route where it crosses one of
-/// dagre's (otherwise empty) label ranks, and the rank gap is widened to fit
-/// the widest label, so labels still never overlap a node (they may overlap
-/// other edges or labels).
-pub const LABEL_DUMMY_MAX_NODES: usize = 400;
+/// Components with more vertices than this (nodes plus one middle vertex per
+/// edge) are laid out without the library's optimisation passes (sinking nodes
+/// to shorten edges, swapping neighbours to remove crossings), which grow
+/// faster than quadratically: natively ~0.1 s for a 97-node component with a
+/// monitoring hub (203 vertices), ~0.5 s for a 100-node random DAG (250).
+/// Bigger components keep the depth-first starting order (more crossings).
+pub const OPTIMIZE_MAX_ITEMS: usize = 300;
 
 /// Free space kept on each side of a label anchored in a rank gap.
 const LABEL_PAD: f64 = 4.0;
 
 /// How far a port stays from the corners of a node side.
 const PORT_INSET: f64 = 6.0;
+/// Free space around a routing vertex (across the flow, between parallel edges).
+const ROUTE_GAP: f64 = 10.0;
 const EPS: f64 = 1e-6;
 
 /// Which way the flow reads.
@@ -398,110 +410,140 @@ fn layout_component(
         };
     }
 
-    let mut g: Graph<NodeLabel, EdgeLabel> = Graph::with_options(GraphOptions {
-        directed: true,
-        multigraph: true,
-        compound: false,
-    });
-    let key = |i: usize| format!("n{i}");
-    for &i in comp {
-        let (_, w, h) = nodes[i];
-        let label = NodeLabel {
-            width: w,
-            height: h,
-            ..NodeLabel::default()
-        };
-        g.set_node(key(i), Some(label));
+    // Local numbering, cycles broken and vertices ordered (see `prepare`).
+    let local: HashMap<usize, usize> = comp.iter().enumerate().map(|(l, &i)| (i, l)).collect();
+    let links: Vec<(usize, usize)> = comp_edges
+        .iter()
+        .map(|&k| (local[&edges[k].from], local[&edges[k].to]))
+        .collect();
+    let prep = prepare(comp.len(), &links);
+
+    let orientation = match opts.direction {
+        Direction::LeftRight => Orientation::LeftToRight,
+        Direction::TopDown => Orientation::TopToBottom,
+    };
+    // Sizes and halos are given along (x, y) of the final drawing; the halo is
+    // the free space kept around a box (half on each side).
+    let flow = |along: f64, across: f64| match opts.direction {
+        Direction::LeftRight => Point::new(along, across),
+        Direction::TopDown => Point::new(across, along),
+    };
+    // The library asserts that boxes in a layer follow each other strictly, so
+    // nothing it places may be empty: every box is at least 1 × 1 with at
+    // least 1 of free space (a node's own box is centred in it afterwards).
+    let element = |shape: ShapeKind, size: Point, halo: Point| Element {
+        shape,
+        pos: Position::new(
+            Point::zero(),
+            Point::new(size.x.max(1.0), size.y.max(1.0)),
+            Point::zero(),
+            Point::new(halo.x.max(1.0), halo.y.max(1.0)),
+        ),
+        look: StyleAttr::new(Color::new(0), 1, None, 0, 12),
+        orientation,
+        properties: None,
+    };
+    let mut vg = VisualGraph::new(orientation);
+    // Its checks re-verify the whole graph after every edge (quadratic); the
+    // input is acyclic by construction here.
+    vg.dag.set_validate(false);
+    let mut handle = vec![NodeHandle::from(0); comp.len()];
+    for &l in &prep.order {
+        let (_, w, h) = nodes[comp[l]];
+        let size = Point::new(w, h);
+        handle[l] = vg.add_node(element(
+            ShapeKind::Box(String::new()),
+            size,
+            flow(opts.rank_gap, opts.node_gap),
+        ));
     }
-    let label_dummies = comp.len() <= LABEL_DUMMY_MAX_NODES;
-    let mut rank_gap = opts.rank_gap;
-    for &k in comp_edges {
-        let e = &edges[k];
-        let mut label = EdgeLabel {
-            labelpos: LabelPos::Center,
-            ..EdgeLabel::default()
+    // Every edge goes through a middle vertex, so nodes sit on even layers and
+    // every hop has an odd layer between them: a labelled edge's middle vertex
+    // is the label's box (a box to the library, which never resizes or moves
+    // boxes between layers), so the label has a slot of its own and never
+    // overlaps a node; other middle vertices are routing points.
+    let mut chains: Vec<[NodeHandle; 3]> = Vec::with_capacity(links.len());
+    for &(j, reversed) in &prep.edges {
+        let e = &edges[comp_edges[j]];
+        let (a, b) = links[j];
+        let (a, b) = if reversed { (b, a) } else { (a, b) };
+        let middle = if e.label_width > 0.0 {
+            element(
+                ShapeKind::Box(String::new()),
+                Point::new(e.label_width, LABEL_HEIGHT),
+                flow(2.0 * LABEL_PAD, opts.node_gap * 0.5),
+            )
+        } else {
+            element(
+                ShapeKind::Connector(None),
+                Point::splat(1.0),
+                Point::splat(ROUTE_GAP),
+            )
         };
-        if !label_dummies && e.label_width > 0.0 {
-            let along = match opts.direction {
-                Direction::LeftRight => e.label_width,
-                Direction::TopDown => LABEL_HEIGHT,
-            };
-            rank_gap = rank_gap.max(along + 2.0 * LABEL_PAD);
-        } else if e.label_width > 0.0 {
-            label.width = e.label_width;
-            label.height = LABEL_HEIGHT;
+        let m = vg.add_node(middle);
+        vg.add_edge(Arrow::default(), handle[a], m);
+        vg.add_edge(Arrow::default(), m, handle[b]);
+        chains.push([handle[a], m, handle[b]]);
+    }
+    let own = vg.num_nodes();
+    vg.to_valid_dag();
+    vg.split_long_edges(vg.num_nodes() > OPTIMIZE_MAX_ITEMS);
+    // The library's own routing vertices get their default size.
+    for h in own..vg.num_nodes() {
+        vg.element_mut(NodeHandle::from(h)).resize();
+    }
+    Placer::new(&mut vg).layout(false);
+
+    // Nodes: the library's layers → dense layer index over the real nodes.
+    let rect_of = |h: NodeHandle| {
+        let (tl, br) = vg.pos(h).bbox(false);
+        Rect {
+            x: tl.x,
+            y: tl.y,
+            w: br.x - tl.x,
+            h: br.y - tl.y,
         }
-        g.set_edge(key(e.from), key(e.to), Some(label), Some(&format!("e{k}")));
-    }
-
-    let ranker = if comp.len() <= NETWORK_SIMPLEX_MAX_NODES {
-        Ranker::NetworkSimplex
-    } else {
-        Ranker::TightTree
     };
-    let dagre_opts = dagre::LayoutOptions {
-        rankdir: match opts.direction {
-            Direction::LeftRight => RankDir::LR,
-            Direction::TopDown => RankDir::TB,
-        },
-        nodesep: opts.node_gap,
-        edgesep: opts.node_gap * 0.5,
-        ranksep: rank_gap,
-        marginx: 0.0,
-        marginy: 0.0,
-        ranker,
-        ..dagre::LayoutOptions::default()
-    };
-    dagre::layout(&mut g, Some(dagre_opts));
-
-    // Nodes: centre → top-left; dagre's ranks (which include label ranks) → dense layer index.
-    let mut rects: HashMap<usize, Rect> = HashMap::with_capacity(comp.len());
-    let mut raw: Vec<(usize, Rect, i32)> = Vec::with_capacity(comp.len());
-    for &i in comp {
+    let mut raw: Vec<(usize, Rect, usize)> = Vec::with_capacity(comp.len());
+    for (l, &i) in comp.iter().enumerate() {
         let (_, w, h) = nodes[i];
-        let (cx, cy, r) = g.node(&key(i)).map_or((0.0, 0.0, 0), |n| {
-            (n.x.unwrap_or(0.0), n.y.unwrap_or(0.0), n.rank.unwrap_or(0))
-        });
+        let r = rect_of(handle[l]);
+        // Centred on the library's box (which may include rounding).
         let rect = Rect {
-            x: cx - w / 2.0,
-            y: cy - h / 2.0,
+            x: r.x + (r.w - w) / 2.0,
+            y: r.y + (r.h - h) / 2.0,
             w,
             h,
         };
-        rects.insert(i, rect);
-        raw.push((i, rect, r));
+        raw.push((i, rect, vg.dag.level(handle[l])));
     }
-    let mut ranks: Vec<i32> = raw.iter().map(|r| r.2).collect();
+    let mut ranks: Vec<usize> = raw.iter().map(|r| r.2).collect();
     ranks.sort_unstable();
     ranks.dedup();
 
-    let mut out_edges = Vec::with_capacity(comp_edges.len());
-    for &k in comp_edges {
+    // Edges: each hop of a chain, through the routing vertices the library
+    // inserted on it.
+    let mut claimed = vec![false; vg.num_nodes()];
+    let mut routes: Vec<Option<Route>> = vec![None; comp_edges.len()];
+    for (&(j, reversed), chain) in prep.edges.iter().zip(&chains) {
+        let k = comp_edges[j];
         let e = &edges[k];
-        let (src, tgt) = (rects[&e.from], rects[&e.to]);
-        let (mut pts, label) = match g.edge(&key(e.from), &key(e.to), Some(&format!("e{k}"))) {
-            Some(l) => (
-                l.points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>(),
-                match (l.x, l.y) {
-                    (Some(x), Some(y)) => Some((x, y)),
-                    _ => None,
-                },
-            ),
-            None => (Vec::new(), None),
-        };
-        if pts.len() < 2 {
-            pts = vec![centre(src), centre(tgt)];
+        let mut pts = vec![centre(rect_of(chain[0]))];
+        for w in chain.windows(2) {
+            for h in hop(&vg, own, &mut claimed, w[0], w[1]) {
+                pts.push(centre(rect_of(h)));
+            }
+            pts.push(centre(rect_of(w[1])));
         }
-        let label = if e.label_width <= 0.0 {
-            None
-        } else if label_dummies {
-            Some(label.unwrap_or_else(|| midpoint(&pts)))
-        } else {
-            Some(label_in_gap(&pts, e.label_width, &raw))
-        };
+        let label = (e.label_width > 0.0).then(|| centre(rect_of(chain[1])));
+        if reversed {
+            pts.reverse();
+        }
+        let (src, tgt) = (raw[local[&e.from]].1, raw[local[&e.to]].1);
         attach_ports(&mut pts, src, tgt, opts.direction);
-        out_edges.push((k, pts, label));
+        routes[j] = Some((k, pts, label));
     }
+    let out_edges: Vec<Route> = routes.into_iter().flatten().collect();
 
     // Bounding box of everything drawn, then translate to the origin.
     let (mut x0, mut y0, mut x1, mut y1) = (
@@ -551,48 +593,119 @@ fn layout_component(
     }
 }
 
-/// Label anchor for a route laid out without label dummies: an interior point
-/// (a dummy vertex) whose label box overlaps no node, nearest the middle of the
-/// route. With dagre's doubled ranks the odd-numbered dummies sit in the empty
-/// label ranks, which the widened rank gap makes room for.
-fn label_in_gap(pts: &[(f64, f64)], width: f64, nodes: &[(usize, Rect, i32)]) -> (f64, f64) {
-    let interior = pts.len().saturating_sub(2);
-    if interior == 0 {
-        return midpoint(pts);
+/// The vertices the library put between `a` and `b` (consecutive vertices of
+/// one edge's chain): a run of its routing vertices, each with one successor,
+/// that ends at `b`. Parallel hops each claim their own run.
+fn hop(
+    vg: &VisualGraph,
+    own: usize,
+    claimed: &mut [bool],
+    a: NodeHandle,
+    b: NodeHandle,
+) -> Vec<NodeHandle> {
+    for &first in vg.succ(a) {
+        if first == b {
+            return Vec::new();
+        }
+        let mut run = Vec::new();
+        let mut at = first;
+        while at.get_index() >= own && !claimed[at.get_index()] {
+            run.push(at);
+            match vg.dag.single_succ(at) {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        if at == b && !run.is_empty() {
+            for h in &run {
+                claimed[h.get_index()] = true;
+            }
+            return run;
+        }
     }
-    let middle = pts.len() / 2;
-    let mut candidates: Vec<usize> = (1..=interior).collect();
-    candidates.sort_by_key(|&i| (i.is_multiple_of(2) as usize, i.abs_diff(middle), i));
-    let clear = |&(x, y): &(f64, f64)| {
-        let (x0, y0, x1, y1) = (
-            x - width / 2.0,
-            y - LABEL_HEIGHT / 2.0,
-            x + width / 2.0,
-            y + LABEL_HEIGHT / 2.0,
-        );
-        !nodes
-            .iter()
-            .any(|(_, r, _)| x0 < r.x + r.w && r.x < x1 && y0 < r.y + r.h && r.y < y1)
-    };
-    candidates
-        .iter()
-        .map(|&i| pts[i])
-        .find(clear)
-        .unwrap_or(pts[middle])
+    Vec::new()
+}
+
+/// A component made ready for the library: which edges to reverse so the
+/// graph is acyclic (the back edges of a depth-first search in input order)
+/// and the order to add vertices and edges in.
+///
+/// Vertices are added in depth-first preorder, which is the library's starting
+/// order within each layer (subtrees stay together, so it starts with few
+/// crossings); edges are added in topological order of their (oriented)
+/// source, so that the library's own cycle check, a search from the target,
+/// finds no edges to follow and stays linear.
+struct Prepared {
+    /// Local vertex ids, in the order to add them.
+    order: Vec<usize>,
+    /// (edge, reversed), in the order to add them.
+    edges: Vec<(usize, bool)>,
+}
+
+fn prepare(n: usize, links: &[(usize, usize)]) -> Prepared {
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (j, &(a, b)) in links.iter().enumerate() {
+        out[a].push((b, j));
+        indegree[b] += 1;
+    }
+    // Sources first, then the rest, each in input order.
+    let roots = (0..n)
+        .filter(|&v| indegree[v] == 0)
+        .chain((0..n).filter(|&v| indegree[v] != 0));
+    // 0 = unseen, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; n];
+    let mut reversed = vec![false; links.len()];
+    let mut pre = Vec::with_capacity(n);
+    let mut post = Vec::with_capacity(n);
+    for root in roots {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        pre.push(root);
+        let mut stack = vec![(root, 0usize)];
+        while let Some((v, next)) = stack.last_mut() {
+            let v = *v;
+            if let Some(&(w, j)) = out[v].get(*next) {
+                *next += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        pre.push(w);
+                        stack.push((w, 0));
+                    }
+                    1 => reversed[j] = true,
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                post.push(v);
+                stack.pop();
+            }
+        }
+    }
+    // Reverse postorder is a topological order of the graph without its back
+    // edges (and with them reversed).
+    let mut topo = vec![0usize; n];
+    for (i, &v) in post.iter().rev().enumerate() {
+        topo[v] = i;
+    }
+    // Edges by the topological position of their source, in input order
+    // among equals (a bucket per position).
+    let mut by_source: Vec<Vec<(usize, bool)>> = vec![Vec::new(); n];
+    for (j, &(a, b)) in links.iter().enumerate() {
+        let source = if reversed[j] { b } else { a };
+        by_source[topo[source]].push((j, reversed[j]));
+    }
+    Prepared {
+        order: pre,
+        edges: by_source.into_iter().flatten().collect(),
+    }
 }
 
 fn centre(r: Rect) -> (f64, f64) {
     (r.x + r.w / 2.0, r.y + r.h / 2.0)
-}
-
-fn midpoint(pts: &[(f64, f64)]) -> (f64, f64) {
-    let m = pts.len() / 2;
-    let (a, b) = if pts.len().is_multiple_of(2) {
-        (pts[m - 1], pts[m])
-    } else {
-        (pts[m], pts[m])
-    };
-    ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0)
 }
 
 /// Where the neighbouring bend lies beyond a node side (right or left in a
@@ -641,7 +754,7 @@ fn attach_ports(pts: &mut Vec<(f64, f64)>, src: Rect, tgt: Rect, dir: Direction)
 }
 
 /// Where the line from the rectangle's centre towards `toward` leaves the
-/// rectangle (dagre's own end-point rule), or, if `toward` is not outside the
+/// rectangle (the usual end-point rule of layered layouts), or, if `toward` is not outside the
 /// rectangle, the border point nearest to it.
 fn clip_to_border(r: Rect, toward: (f64, f64)) -> (f64, f64) {
     let (cx, cy) = centre(r);

@@ -338,9 +338,11 @@ impl Loader {
                 _ => objects.push(o),
             }
         }
-        self.host_ports.sort();
+        // Equal under their (derived, total) order means identical, so an
+        // unstable sort gives the same result.
+        self.host_ports.sort_unstable();
         self.host_ports.dedup();
-        self.errors.sort();
+        self.errors.sort_unstable();
         Model {
             objects,
             host_ports: self.host_ports,

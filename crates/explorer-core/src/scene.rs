@@ -78,19 +78,12 @@ const NS_LABEL: f64 = 26.0;
 const CLUSTER_PAD: f64 = 18.0;
 const EXTERNAL_GAP: f64 = 84.0;
 
-/// Lays the view out: namespaced and cluster-scoped objects by the layered
-/// layout, the outside world to the left of the cluster frame.
-pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
-    let inner: Vec<&ViewNode> = view
-        .nodes
-        .iter()
-        .filter(|n| n.role != Role::External)
-        .collect();
-    let external = view.nodes.iter().find(|n| n.role == Role::External);
-
-    let input = LayoutInput {
+/// What the layered layout gets for a view: every node but the outside world
+/// (placed by [`compose`] itself), with the edges between them.
+pub fn layout_input(view: &ViewGraph) -> LayoutInput {
+    let inner = view.nodes.iter().filter(|n| n.role != Role::External);
+    LayoutInput {
         nodes: inner
-            .iter()
             .map(|n| {
                 let (w, h) = n.size();
                 LNode {
@@ -124,8 +117,20 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
             node_gap: 34.0,
             margin: 0.0,
         },
-    };
-    let lay: Layout = layout::layout(&input);
+    }
+}
+
+/// Lays the view out: namespaced and cluster-scoped objects by the layered
+/// layout, the outside world to the left of the cluster frame.
+pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
+    let inner: Vec<&ViewNode> = view
+        .nodes
+        .iter()
+        .filter(|n| n.role != Role::External)
+        .collect();
+    let external = view.nodes.iter().find(|n| n.role == Role::External);
+
+    let lay: Layout = layout::layout(&layout_input(view));
 
     // Offsets: room for the outside world on the left, frames around the rest.
     let namespaces: Vec<String> = {

@@ -634,8 +634,17 @@ fn on_cycle(input: &LayoutInput, from: &str, to: &str) -> bool {
 #[test]
 fn random_graphs_with_cycles_multi_edges_and_odd_sizes() {
     let mut rng = Lcg(2024);
-    for round in 0..150 {
-        let n = 1 + rng.below(30);
+    // LAYOUT_FUZZ_ROUNDS=N runs more rounds (e.g. in a release build).
+    let rounds = std::env::var("LAYOUT_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150);
+    let max_nodes = std::env::var("LAYOUT_FUZZ_MAX_NODES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(30);
+    for round in 0..rounds {
+        let n = 1 + rng.below(max_nodes);
         let nodes: Vec<LNode> = (0..n)
             .map(|i| {
                 let (w, h) = match rng.below(4) {

@@ -88,21 +88,22 @@ pub fn Canvas(
         let f = st.hovered.get().or_else(|| selected_node.get());
         view_graph.with(|v| focus_set(v, f.as_deref()))
     });
-    let search_hits = Memo::new(move |_| {
-        let q = st.search.get();
-        if q.trim().is_empty() {
-            return None;
-        }
-        view_graph.with(|v| {
-            Some(
-                v.nodes
-                    .iter()
-                    .filter(|n| matches(n, &q))
-                    .map(|n| n.id.clone())
-                    .collect::<BTreeSet<_>>(),
-            )
-        })
-    });
+    let search_hits =
+        Memo::new(move |_| {
+            let q = st.search.get();
+            if q.trim().is_empty() {
+                return None;
+            }
+            view_graph.with(|v| {
+                Some(v.nodes.iter().filter(|n| matches(n, &q)).fold(
+                    BTreeSet::new(),
+                    |mut set, n| {
+                        set.insert(n.id.clone());
+                        set
+                    },
+                ))
+            })
+        });
 
     // Pointer gestures: one pointer pans, two pinch.
     let pointers = StoredValue::new(BTreeMap::<i32, (f64, f64)>::new());

@@ -24,16 +24,22 @@ pub fn Toolbar(
 ) -> impl IntoView {
     let st = use_diagram_state();
     let kinds: Vec<String> = {
-        let set: BTreeSet<String> = loaded
+        let mut v: Vec<String> = loaded
             .graph
             .nodes
             .iter()
+            .filter(|n| n.kind != "Namespace" && n.kind != "External")
             .map(|n| n.kind.clone())
-            .filter(|k| k != "Namespace" && k != "External")
             .collect();
-        set.into_iter().collect()
+        v.sort_unstable();
+        v.dedup();
+        v
     };
-    let present: BTreeSet<Family> = loaded.graph.edges.iter().map(|e| e.family).collect();
+    // The families some edge has, in the legend's order.
+    let present: Vec<Family> = Family::ALL
+        .into_iter()
+        .filter(|f| loaded.graph.edges.iter().any(|e| e.family == *f))
+        .collect();
 
     let on_search_key = move |ev: ev::KeyboardEvent| {
         if ev.key() == "Enter" {
@@ -96,9 +102,8 @@ pub fn Toolbar(
             <details class="menu">
                 <summary>"Relations"</summary>
                 <div class="menu-body" role="group" aria-label="Show relation families">
-                    {Family::ALL
+                    {present
                         .into_iter()
-                        .filter(|f| present.contains(f))
                         .map(|fam| {
                             view! {
                                 <FilterOption
