@@ -630,11 +630,11 @@ fn hop(
 /// graph is acyclic (the back edges of a depth-first search in input order)
 /// and the order to add vertices and edges in.
 ///
-/// Vertices are added in depth-first preorder, which is the library's starting
-/// order within each layer (subtrees stay together, so it starts with few
-/// crossings); edges are added in topological order of their (oriented)
-/// source, so that the library's own cycle check, a search from the target,
-/// finds no edges to follow and stays linear.
+/// Vertices are added in depth-first preorder from the sources, which is the
+/// library's starting order within each layer (subtrees stay together, so it
+/// starts with few crossings); edges are added in topological order of their
+/// (oriented) source, so that the library's own cycle check, a search from the
+/// target that enumerates paths, finds no edges to follow.
 struct Prepared {
     /// Local vertex ids, in the order to add them.
     order: Vec<usize>,
@@ -643,48 +643,29 @@ struct Prepared {
 }
 
 fn prepare(n: usize, links: &[(usize, usize)]) -> Prepared {
+    // Back edges of a depth-first search over the vertices in input order (as
+    // dagre.js does): the edges that close a cycle against the input order.
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    let mut indegree = vec![0usize; n];
     for (j, &(a, b)) in links.iter().enumerate() {
         out[a].push((b, j));
+    }
+    let mut reversed = vec![false; links.len()];
+    let mut post = Vec::with_capacity(n);
+    dfs(&out, 0..n, |j| reversed[j] = true, |_| {}, |v| post.push(v));
+
+    // Vertices in depth-first preorder of the oriented graph, from its
+    // sources in input order.
+    let mut oriented: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for (j, &(a, b)) in links.iter().enumerate() {
+        let (a, b) = if reversed[j] { (b, a) } else { (a, b) };
+        oriented[a].push((b, j));
         indegree[b] += 1;
     }
-    // Sources first, then the rest, each in input order.
-    let roots = (0..n)
-        .filter(|&v| indegree[v] == 0)
-        .chain((0..n).filter(|&v| indegree[v] != 0));
-    // 0 = unseen, 1 = on the stack, 2 = done.
-    let mut state = vec![0u8; n];
-    let mut reversed = vec![false; links.len()];
     let mut pre = Vec::with_capacity(n);
-    let mut post = Vec::with_capacity(n);
-    for root in roots {
-        if state[root] != 0 {
-            continue;
-        }
-        state[root] = 1;
-        pre.push(root);
-        let mut stack = vec![(root, 0usize)];
-        while let Some((v, next)) = stack.last_mut() {
-            let v = *v;
-            if let Some(&(w, j)) = out[v].get(*next) {
-                *next += 1;
-                match state[w] {
-                    0 => {
-                        state[w] = 1;
-                        pre.push(w);
-                        stack.push((w, 0));
-                    }
-                    1 => reversed[j] = true,
-                    _ => {}
-                }
-            } else {
-                state[v] = 2;
-                post.push(v);
-                stack.pop();
-            }
-        }
-    }
+    let sources = (0..n).filter(|&v| indegree[v] == 0);
+    dfs(&oriented, sources, |_| {}, |v| pre.push(v), |_| {});
+
     // Reverse postorder is a topological order of the graph without its back
     // edges (and with them reversed).
     let mut topo = vec![0usize; n];
@@ -701,6 +682,47 @@ fn prepare(n: usize, links: &[(usize, usize)]) -> Prepared {
     Prepared {
         order: pre,
         edges: by_source.into_iter().flatten().collect(),
+    }
+}
+
+/// Iterative depth-first search from `roots` (skipping vertices already seen),
+/// reporting edges that close a cycle (to a vertex on the stack), vertices in
+/// preorder and in postorder.
+fn dfs(
+    out: &[Vec<(usize, usize)>],
+    roots: impl Iterator<Item = usize>,
+    mut back_edge: impl FnMut(usize),
+    mut pre: impl FnMut(usize),
+    mut post: impl FnMut(usize),
+) {
+    // 0 = unseen, 1 = on the stack, 2 = done.
+    let mut state = vec![0u8; out.len()];
+    for root in roots {
+        if state[root] != 0 {
+            continue;
+        }
+        state[root] = 1;
+        pre(root);
+        let mut stack = vec![(root, 0usize)];
+        while let Some((v, next)) = stack.last_mut() {
+            let v = *v;
+            if let Some(&(w, j)) = out[v].get(*next) {
+                *next += 1;
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        pre(w);
+                        stack.push((w, 0));
+                    }
+                    1 => back_edge(j),
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                post(v);
+                stack.pop();
+            }
+        }
     }
 }
 

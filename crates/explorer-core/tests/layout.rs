@@ -576,6 +576,61 @@ fn count_crossings_counts_proper_intersections_only() {
     assert_eq!(count_crossings(&l), 1);
 }
 
+/// A lattice of 40 layers of two nodes, each joined to both nodes of the next
+/// layer (2^40 paths), with the edges listed sinks first and a back edge from
+/// the last layer to the first. The library checks each new edge for a cycle
+/// with a search that enumerates paths; handed over in the wrong order this
+/// never finishes. The glue breaks the cycle itself and adds edges in
+/// topological order, so the search has nothing to follow.
+#[test]
+fn deep_lattice_with_a_cycle_lays_out() {
+    let layers = 40;
+    let nodes: Vec<LNode> = (0..2 * layers)
+        .map(|i| node(&format!("v{i}"), 60.0, 30.0))
+        .collect();
+    let mut edges = Vec::new();
+    for l in (0..layers - 1).rev() {
+        for a in 0..2 {
+            for b in 0..2 {
+                let (from, to) = (2 * l + a, 2 * (l + 1) + b);
+                edges.push(LEdge {
+                    id: format!("e{from}-{to}"),
+                    from: format!("v{from}"),
+                    to: format!("v{to}"),
+                    label_width: 0.0,
+                });
+            }
+        }
+    }
+    edges.push(LEdge {
+        id: "back".into(),
+        from: format!("v{}", 2 * layers - 1),
+        to: "v0".into(),
+        label_width: 30.0,
+    });
+    let input = LayoutInput {
+        nodes,
+        edges,
+        options: LayoutOptions::default(),
+    };
+    // In a thread, so that a layout that never finishes fails the test.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let job = input.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(check_all(&job));
+    });
+    let l = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the layout finishes within 20 s");
+    assert_eq!(l.edges.len(), input.edges.len());
+    // The layers read left to right, the edge closing the cycle against the
+    // input order is the one reversed, and it is drawn, not dropped.
+    let rank = |i: usize| l.node(&format!("v{i}")).unwrap().rank;
+    assert!(rank(0) < rank(2) && rank(2) < rank(4) && rank(4) < rank(78));
+    assert_eq!(rank(0), rank(1));
+    assert!(l.edges.iter().any(|e| e.id == "back" && e.label.is_some()));
+}
+
 #[test]
 fn thousand_node_random_dag() {
     let input = random_dag(1000, 42);
