@@ -89,8 +89,8 @@ pub fn build(model: &Model) -> Graph {
 
 /// The single workload each attachable object serves, derived from edges.
 fn parents(model: &Model, edges: &[Edge]) -> BTreeMap<String, String> {
-    // Built by inserting: collecting into a map sorts first, with a stable sort
-    // of its own for each element type (size of the browser build).
+    // Built by inserting: collecting into a set or map sorts first, with a
+    // stable sort of its own for each element type (size of the browser build).
     let mut workloads = BTreeSet::new();
     for o in model.workloads() {
         workloads.insert(o.id.to_string());

@@ -1,8 +1,8 @@
 //! Lookup of a slice's items by their string id.
 //!
-//! One sorted `(id, position)` vector and a binary search. Every id lookup in the
-//! core goes through this one type, so the browser build carries one sort and one
-//! search for them instead of a `BTreeMap` (and its sort) per element type.
+//! One sorted `(id, position)` vector and a binary search. The view and the scene
+//! look ids up through this one type, so the browser build carries one sort and
+//! one search for them instead of a `BTreeMap` (and its sort) per element type.
 
 /// Positions of ids in the order they were given. On a repeated id the last
 /// position wins, as when collecting into a map.
