@@ -30,18 +30,6 @@ impl<'a> IdIndex<'a> {
             _ => None,
         }
     }
-
-    pub fn contains(&self, id: &str) -> bool {
-        self.get(id).is_some()
-    }
-
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -58,8 +46,6 @@ mod tests {
         assert_eq!(index.get(""), None);
         assert_eq!(index.get("bb"), None);
         assert_eq!(index.get("d"), None);
-        assert!(index.contains("c"));
-        assert_eq!(index.len(), 4);
         assert!(IdIndex::new(std::iter::empty()).get("a").is_none());
     }
 }

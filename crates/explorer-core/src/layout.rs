@@ -504,6 +504,14 @@ fn layout_component(
             h: br.y - tl.y,
         }
     };
+    // Each vertex's layer, read off the library's rows in one pass (its own
+    // lookup scans every row).
+    let mut level = vec![0usize; vg.num_nodes()];
+    for (r, row) in vg.dag.ranks().iter().enumerate() {
+        for h in row {
+            level[h.get_index()] = r;
+        }
+    }
     let mut raw: Vec<(usize, Rect, usize)> = Vec::with_capacity(comp.len());
     for (l, &i) in comp.iter().enumerate() {
         let (_, w, h) = nodes[i];
@@ -515,7 +523,7 @@ fn layout_component(
             w,
             h,
         };
-        raw.push((i, rect, vg.dag.level(handle[l])));
+        raw.push((i, rect, level[handle[l].get_index()]));
     }
     let mut ranks: Vec<usize> = raw.iter().map(|r| r.2).collect();
     ranks.sort_unstable();
