@@ -1,36 +1,14 @@
 //! The redacted bundle: one multi-document YAML that [`crate::load::load_sources`] reads back
-//! with the same graph.
+//! with the same graph, and the same load errors when they were kept (`--keep-going`).
 
 use serde_yaml::{Mapping, Value};
 
-use crate::model::{Body, Model};
-use crate::redact::redact_model;
+use crate::model::{LoadError, Model};
+use crate::redact::{redact_model, redact_text};
 
-fn body_yaml(body: &Body) -> Result<String, serde_yaml::Error> {
-    match body {
-        Body::Namespace(x) => serde_yaml::to_string(x),
-        Body::Deployment(x) => serde_yaml::to_string(x),
-        Body::StatefulSet(x) => serde_yaml::to_string(x),
-        Body::DaemonSet(x) => serde_yaml::to_string(x),
-        Body::Job(x) => serde_yaml::to_string(x),
-        Body::CronJob(x) => serde_yaml::to_string(x),
-        Body::Pod(x) => serde_yaml::to_string(x),
-        Body::Service(x) => serde_yaml::to_string(x),
-        Body::Ingress(x) => serde_yaml::to_string(x),
-        Body::ConfigMap(x) => serde_yaml::to_string(x),
-        Body::Secret(x) => serde_yaml::to_string(x),
-        Body::PersistentVolume(x) => serde_yaml::to_string(x),
-        Body::PersistentVolumeClaim(x) => serde_yaml::to_string(x),
-        Body::ServiceAccount(x) => serde_yaml::to_string(x),
-        Body::Role(x) => serde_yaml::to_string(x),
-        Body::ClusterRole(x) => serde_yaml::to_string(x),
-        Body::RoleBinding(x) => serde_yaml::to_string(x),
-        Body::ClusterRoleBinding(x) => serde_yaml::to_string(x),
-        Body::NetworkPolicy(x) => serde_yaml::to_string(x),
-        Body::HorizontalPodAutoscaler(x) => serde_yaml::to_string(x),
-        Body::Generic(v) => serde_yaml::to_string(v),
-    }
-}
+/// `apiVersion` and `kind` of the bundle document that carries load errors to the SPA.
+pub const ERRORS_API_VERSION: &str = "explorer/v1";
+pub const ERRORS_KIND: &str = "LoadErrors";
 
 fn one_line(s: &str) -> String {
     s.replace(['\n', '\r'], " ")
@@ -67,17 +45,60 @@ fn k3d_doc(model: &Model) -> Option<String> {
     serde_yaml::to_string(&Value::Mapping(doc)).ok()
 }
 
+/// A load error's message as the bundle may carry it: decoder messages can quote the
+/// document's values, so quoted text is elided when the document is a Secret or the quote is
+/// long, and URL credentials are removed.
+pub fn servable_message(message: &str) -> String {
+    let secret = message.starts_with("invalid Secret ");
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    let rest: Vec<&str> = parts.collect();
+    // An odd number of quotes leaves the last part open: elide it too.
+    for (i, part) in rest.iter().enumerate() {
+        let quoted = i % 2 == 0;
+        out.push('"');
+        if quoted && (secret || part.chars().count() > 40 || i + 1 == rest.len()) {
+            out.push('…');
+        } else {
+            out.push_str(part);
+        }
+    }
+    redact_text(&out).into_owned()
+}
+
+fn errors_doc(errors: &[LoadError]) -> Option<String> {
+    if errors.is_empty() {
+        return None;
+    }
+    let items: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            let mut m = Mapping::new();
+            m.insert("path".into(), one_line(&e.path).into());
+            m.insert("document".into(), (e.doc_index as u64).into());
+            m.insert("line".into(), (e.line as u64).into());
+            m.insert("message".into(), servable_message(&e.message).into());
+            Value::Mapping(m)
+        })
+        .collect();
+    let mut doc = Mapping::new();
+    doc.insert("apiVersion".into(), ERRORS_API_VERSION.into());
+    doc.insert("kind".into(), ERRORS_KIND.into());
+    doc.insert("errors".into(), Value::Sequence(items));
+    serde_yaml::to_string(&Value::Mapping(doc)).ok()
+}
+
 /// Redacts the model and writes every object (sorted by id) as one YAML document preceded by
-/// `# source: path#doc_index:line`, plus the k3d port mappings.
-///
-/// Bodies are written as decoded: load with the full decoder (`load::Decoder::Full`, the
-/// default with the `full-decode` feature) to keep every field. A lean-decoded model writes
-/// only the fields the explorer reads (enough to give the same graph back, no more).
+/// `# source: path#doc_index:line`, the k3d port mappings, and the load errors (a
+/// `LoadErrors` document; the CLI writes a bundle with errors only when asked to keep going).
 pub fn write_bundle(model: &Model) -> String {
     let redacted = redact_model(model);
     let mut out = String::from("# Redacted manifest bundle written by explorer: Secret values and URL credentials removed.\n");
     for o in &redacted.objects {
-        let Ok(yaml) = body_yaml(&o.body) else {
+        let Ok(yaml) = o.body.to_value().and_then(|v| serde_yaml::to_string(&v)) else {
             continue;
         };
         out.push_str("---\n# source: ");
@@ -92,6 +113,10 @@ pub fn write_bundle(model: &Model) -> String {
     if let Some(k3d) = k3d_doc(&redacted) {
         out.push_str("---\n# source: k3d\n");
         out.push_str(&k3d);
+    }
+    if let Some(errors) = errors_doc(&model.errors) {
+        out.push_str("---\n# source: load errors\n");
+        out.push_str(&errors);
     }
     out
 }

@@ -8,7 +8,6 @@ pub mod graph;
 pub mod ids;
 pub mod index;
 pub mod layout;
-pub mod lean;
 pub mod live;
 pub mod load;
 pub mod model;

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 
-#[cfg(feature = "full-decode")]
-use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
+use crate::bundle::{ERRORS_API_VERSION, ERRORS_KIND};
 use crate::model::{is_cluster_scoped, Body, HostPort, Object, ObjectId, SourceRef};
 pub use crate::model::{LoadError, Model};
 use crate::yaml::{is_blank, parse_value, scalar_string, split_documents, Chunk};
@@ -26,38 +25,13 @@ impl Source {
     }
 }
 
-/// How typed bodies are built from a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decoder {
-    /// serde `Deserialize` of the whole k8s-openapi type: every field is decoded and
-    /// checked, so the body can be written back out (the CLI's `bundle`). Only with the
-    /// `full-decode` feature.
-    #[cfg(feature = "full-decode")]
-    Full,
-    /// [`crate::lean::decode`]: only the fields the explorer reads, the rest left at their
-    /// defaults. Much smaller in wasm; derives the same graph, details and resources.
-    Lean,
-}
-
-impl Default for Decoder {
-    /// `Full` with the `full-decode` feature, else `Lean`.
-    fn default() -> Self {
-        #[cfg(feature = "full-decode")]
-        return Decoder::Full;
-        #[cfg(not(feature = "full-decode"))]
-        return Decoder::Lean;
-    }
-}
-
-/// Limits applied while loading, and the decoder.
+/// Limits applied while loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Total input size in bytes above which loading is refused.
     pub max_total_bytes: usize,
     /// YAML nodes a document may expand to, per byte of its text (aliases included).
     pub node_budget_per_byte: usize,
-    /// What builds the typed bodies; see [`Decoder`].
-    pub decoder: Decoder,
 }
 
 /// 20 MB.
@@ -68,7 +42,6 @@ impl Default for LoadOptions {
         LoadOptions {
             max_total_bytes: DEFAULT_MAX_TOTAL_BYTES,
             node_budget_per_byte: 4,
-            decoder: Decoder::default(),
         }
     }
 }
@@ -97,7 +70,7 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
             ..Model::default()
         };
     }
-    let mut loader = Loader::new(options.decoder);
+    let mut loader = Loader::new();
     for source in sources {
         loader.load_source(source, options);
     }
@@ -105,7 +78,6 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
 }
 
 struct Loader {
-    decoder: Decoder,
     objects: Vec<Object>,
     host_ports: Vec<HostPort>,
     errors: Vec<LoadError>,
@@ -138,22 +110,11 @@ fn bundle_source_comment(text: &str) -> Option<(String, usize, Option<usize>)> {
 }
 
 impl Loader {
-    fn new(decoder: Decoder) -> Self {
+    fn new() -> Self {
         Loader {
-            decoder,
             objects: Vec::new(),
             host_ports: Vec::new(),
             errors: Vec::new(),
-        }
-    }
-
-    /// The typed body, or the line (inside `text`, when known) and message of the failure.
-    fn body(&self, api_version: &str, kind: &str, value: Value, text: &str) -> BodyResult {
-        match self.decoder {
-            #[cfg(feature = "full-decode")]
-            Decoder::Full => typed_body(api_version, kind, value, text),
-            Decoder::Lean => crate::lean::decode(api_version, kind, value)
-                .map_err(|e| (e.line_in(text), e.to_string())),
         }
     }
 
@@ -230,12 +191,24 @@ impl Loader {
         path: &str,
         doc_index: usize,
     ) {
+        // Errors point at the document, or at the list item, in the file that was read.
+        let at = if source.path == path {
+            source.line
+        } else {
+            chunk.line
+        };
         let Value::Mapping(map) = &value else {
+            let what = match &value {
+                Value::Sequence(_) => "a list",
+                Value::Mapping(_) => "a mapping",
+                Value::Tagged(_) => "a tagged value",
+                _ => "a bare scalar",
+            };
             self.error(
                 path,
                 doc_index,
-                chunk.line,
-                "not a Kubernetes object: expected a mapping with apiVersion and kind".into(),
+                at,
+                format!("not a Kubernetes object: the document is {what}, expected a mapping with apiVersion and kind"),
             );
             return;
         };
@@ -245,7 +218,7 @@ impl Loader {
             self.error(
                 path,
                 doc_index,
-                chunk.line,
+                at,
                 "not a Kubernetes object: missing apiVersion or kind".into(),
             );
             return;
@@ -257,13 +230,40 @@ impl Loader {
             self.host_ports.extend(k3d_host_ports(&value));
             return;
         }
-        if api_version == "v1" && kind == "List" {
+        if api_version == ERRORS_API_VERSION && kind == ERRORS_KIND {
+            self.bundled_errors(map.get("errors"));
+            return;
+        }
+        // `kind: List` and the typed lists kubectl accepts (`ConfigMapList`, `RoleList`, …):
+        // each item loads as a document of its own, at its own line.
+        if kind.ends_with("List") {
             let items = match map.get("items") {
                 Some(Value::Sequence(items)) => items.clone(),
-                _ => Vec::new(),
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => {
+                    self.error(
+                        path,
+                        doc_index,
+                        at,
+                        format!("invalid {kind}: items is not a list"),
+                    );
+                    return;
+                }
             };
-            for item in items {
-                self.load_value(item, chunk, source, path, doc_index);
+            let lines = if source.path == path {
+                item_lines(chunk.text, items.len())
+            } else {
+                Vec::new()
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let item_source = match lines.get(i) {
+                    Some(l) => SourceRef {
+                        line: chunk.line + l - 1,
+                        ..source.clone()
+                    },
+                    None => source.clone(),
+                };
+                self.load_value(item, chunk, &item_source, path, doc_index);
             }
             return;
         }
@@ -274,12 +274,7 @@ impl Loader {
             .and_then(scalar_string)
             .unwrap_or_default();
         if name.is_empty() {
-            self.error(
-                path,
-                doc_index,
-                chunk.line,
-                format!("{kind} has no metadata.name"),
-            );
+            self.error(path, doc_index, at, format!("{kind} has no metadata.name"));
             return;
         }
         let namespace = if is_cluster_scoped(&kind) {
@@ -294,10 +289,12 @@ impl Loader {
         };
         let labels = string_map(meta.and_then(|m| m.get("labels")));
         let annotations = string_map(meta.and_then(|m| m.get("annotations")));
-        let body = match self.body(&api_version, &kind, value, chunk.text) {
+        // A list item has no text of its own to re-parse for a line: its errors point at it.
+        let text = if at == chunk.line { chunk.text } else { "" };
+        let body = match Body::decode(&api_version, &kind, value, text) {
             Ok(b) => b,
             Err((line, message)) => {
-                let line = line.map_or(chunk.line, |l| chunk.line + l - 1);
+                let line = line.map_or(at, |l| chunk.line + l - 1);
                 self.error(
                     path,
                     doc_index,
@@ -318,6 +315,23 @@ impl Loader {
             source: source.clone(),
             body,
         });
+    }
+
+    /// The load errors a bundle written with `--keep-going` carries.
+    fn bundled_errors(&mut self, errors: Option<&Value>) {
+        let Some(Value::Sequence(errors)) = errors else {
+            return;
+        };
+        for e in errors {
+            let number = |k: &str| e.get(k).and_then(Value::as_u64).unwrap_or(0) as usize;
+            let text = |k: &str| e.get(k).and_then(scalar_string).unwrap_or_default();
+            self.errors.push(LoadError {
+                path: text("path"),
+                doc_index: number("document"),
+                line: number("line"),
+                message: text("message"),
+            });
+        }
     }
 
     fn finish(mut self) -> Model {
@@ -363,71 +377,41 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
     out
 }
 
-/// Converts the value to a typed struct with serde; a failure re-parses the document text
-/// to find the offending line. Not compiled without `full-decode`: serde of the whole
-/// k8s-openapi types (twice, for the re-parse) is most of the size the SPA saves.
-#[cfg(feature = "full-decode")]
-fn typed<T: DeserializeOwned>(value: Value, text: &str, wrap: fn(Box<T>) -> Body) -> BodyResult {
-    match serde_yaml::from_value::<T>(value) {
-        Ok(t) => Ok(wrap(Box::new(t))),
-        Err(e) => {
-            let line = serde_yaml::from_str::<T>(text)
-                .err()
-                .and_then(|e2| e2.location().map(|l| l.line()));
-            Err((line, e.to_string()))
+/// The 1-based lines (inside `text`) where the `n` entries of a top-level block sequence
+/// `items:` start; empty when they cannot be told apart (a flow sequence, another layout), and
+/// then every item points at its document. One pass over the lines.
+fn item_lines(text: &str, n: usize) -> Vec<usize> {
+    let mut lines = text.lines().enumerate();
+    let found = lines.by_ref().any(|(_, l)| {
+        l.strip_prefix("items:")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    });
+    if !found {
+        return Vec::new();
+    }
+    let mut indent = None;
+    let mut out = Vec::new();
+    for (i, line) in lines {
+        let t = line.trim_start();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let col = line.len() - t.len();
+        let is_entry = t == "-" || t.starts_with("- ");
+        match indent {
+            None if is_entry => indent = Some(col),
+            None => break,
+            Some(k) if col < k || (col == k && !is_entry) => break,
+            _ => {}
+        }
+        if indent == Some(col) && is_entry {
+            out.push(i + 1);
         }
     }
-}
-
-type BodyResult = Result<Body, (Option<usize>, String)>;
-
-/// The full decoder; `lean::decode` has the same dispatch table.
-#[cfg(feature = "full-decode")]
-fn typed_body(api_version: &str, kind: &str, value: Value, text: &str) -> BodyResult {
-    use k8s_openapi::api::{apps, autoscaling, batch, core, networking, rbac};
-    let v = value;
-    match (api_version, kind) {
-        ("v1", "Namespace") => typed::<core::v1::Namespace>(v, text, Body::Namespace),
-        ("v1", "Pod") => typed::<core::v1::Pod>(v, text, Body::Pod),
-        ("v1", "Service") => typed::<core::v1::Service>(v, text, Body::Service),
-        ("v1", "ConfigMap") => typed::<core::v1::ConfigMap>(v, text, Body::ConfigMap),
-        ("v1", "Secret") => typed::<core::v1::Secret>(v, text, Body::Secret),
-        ("v1", "PersistentVolume") => {
-            typed::<core::v1::PersistentVolume>(v, text, Body::PersistentVolume)
-        }
-        ("v1", "PersistentVolumeClaim") => {
-            typed::<core::v1::PersistentVolumeClaim>(v, text, Body::PersistentVolumeClaim)
-        }
-        ("v1", "ServiceAccount") => {
-            typed::<core::v1::ServiceAccount>(v, text, Body::ServiceAccount)
-        }
-        ("apps/v1", "Deployment") => typed::<apps::v1::Deployment>(v, text, Body::Deployment),
-        ("apps/v1", "StatefulSet") => typed::<apps::v1::StatefulSet>(v, text, Body::StatefulSet),
-        ("apps/v1", "DaemonSet") => typed::<apps::v1::DaemonSet>(v, text, Body::DaemonSet),
-        ("batch/v1", "Job") => typed::<batch::v1::Job>(v, text, Body::Job),
-        ("batch/v1", "CronJob") => typed::<batch::v1::CronJob>(v, text, Body::CronJob),
-        ("networking.k8s.io/v1", "Ingress") => {
-            typed::<networking::v1::Ingress>(v, text, Body::Ingress)
-        }
-        ("networking.k8s.io/v1", "NetworkPolicy") => {
-            typed::<networking::v1::NetworkPolicy>(v, text, Body::NetworkPolicy)
-        }
-        ("rbac.authorization.k8s.io/v1", "Role") => typed::<rbac::v1::Role>(v, text, Body::Role),
-        ("rbac.authorization.k8s.io/v1", "ClusterRole") => {
-            typed::<rbac::v1::ClusterRole>(v, text, Body::ClusterRole)
-        }
-        ("rbac.authorization.k8s.io/v1", "RoleBinding") => {
-            typed::<rbac::v1::RoleBinding>(v, text, Body::RoleBinding)
-        }
-        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => {
-            typed::<rbac::v1::ClusterRoleBinding>(v, text, Body::ClusterRoleBinding)
-        }
-        ("autoscaling/v2", "HorizontalPodAutoscaler") => typed::<
-            autoscaling::v2::HorizontalPodAutoscaler,
-        >(
-            v, text, Body::HorizontalPodAutoscaler
-        ),
-        _ => Ok(Body::Generic(v)),
+    if out.len() == n {
+        out
+    } else {
+        Vec::new()
     }
 }
 

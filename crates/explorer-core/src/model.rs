@@ -80,31 +80,99 @@ pub struct SourceRef {
     pub line: usize,
 }
 
-/// The typed body of an object. Unknown kinds stay generic YAML.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Body {
-    Namespace(Box<Namespace>),
-    Deployment(Box<Deployment>),
-    StatefulSet(Box<StatefulSet>),
-    DaemonSet(Box<DaemonSet>),
-    Job(Box<Job>),
-    CronJob(Box<CronJob>),
-    Pod(Box<Pod>),
-    Service(Box<Service>),
-    Ingress(Box<Ingress>),
-    ConfigMap(Box<ConfigMap>),
-    Secret(Box<Secret>),
-    PersistentVolume(Box<PersistentVolume>),
-    PersistentVolumeClaim(Box<PersistentVolumeClaim>),
-    ServiceAccount(Box<ServiceAccount>),
-    Role(Box<Role>),
-    ClusterRole(Box<ClusterRole>),
-    RoleBinding(Box<RoleBinding>),
-    ClusterRoleBinding(Box<ClusterRoleBinding>),
-    NetworkPolicy(Box<NetworkPolicy>),
-    HorizontalPodAutoscaler(Box<HorizontalPodAutoscaler>),
-    Generic(serde_yaml::Value),
+/// The one table of the kinds the explorer decodes into k8s-openapi types: `Variant (kind) =>
+/// apiVersion, type`. It generates [`Body`], [`TYPED_KINDS`] and the dispatch that decoding
+/// ([`Body::decode`]), redaction and the bundle ([`Body::to_value`], [`Body::with_value`]) go
+/// through. Adding a kind is one line here.
+macro_rules! kinds {
+    ($($variant:ident => $api:literal, $ty:ty;)*) => {
+        /// The typed body of an object. Unknown kinds stay generic YAML.
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum Body {
+            $($variant(Box<$ty>),)*
+            Generic(serde_yaml::Value),
+        }
+
+        /// `(apiVersion, kind)` of every typed kind, in table order.
+        pub const TYPED_KINDS: &[(&str, &str)] = &[$(($api, stringify!($variant)),)*];
+
+        impl Body {
+            /// Decodes a document's value with k8s-openapi's serde types (the one decoder, in
+            /// the CLI and in the browser alike). A failure re-parses the document's `text` to
+            /// find the offending line (1-based, inside `text`).
+            pub fn decode(
+                api_version: &str,
+                kind: &str,
+                value: serde_yaml::Value,
+                text: &str,
+            ) -> Result<Body, (Option<usize>, String)> {
+                match (api_version, kind) {
+                    $(($api, stringify!($variant)) => typed::<$ty>(value, text).map(|t| Body::$variant(Box::new(t))),)*
+                    _ => Ok(Body::Generic(value)),
+                }
+            }
+
+            /// The body as a YAML value (what the bundle writes).
+            pub fn to_value(&self) -> Result<serde_yaml::Value, serde_yaml::Error> {
+                match self {
+                    $(Body::$variant(x) => serde_yaml::to_value(x),)*
+                    Body::Generic(v) => Ok(v.clone()),
+                }
+            }
+
+            /// A body of the same kind as `self`, decoded from `value` (after redaction).
+            pub fn with_value(&self, value: serde_yaml::Value) -> Result<Body, serde_yaml::Error> {
+                match self {
+                    $(Body::$variant(_) => serde_yaml::from_value(value).map(|x| Body::$variant(Box::new(x))),)*
+                    Body::Generic(_) => Ok(Body::Generic(value)),
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    Namespace => "v1", Namespace;
+    Pod => "v1", Pod;
+    Service => "v1", Service;
+    ConfigMap => "v1", ConfigMap;
+    Secret => "v1", Secret;
+    PersistentVolume => "v1", PersistentVolume;
+    PersistentVolumeClaim => "v1", PersistentVolumeClaim;
+    ServiceAccount => "v1", ServiceAccount;
+    Deployment => "apps/v1", Deployment;
+    StatefulSet => "apps/v1", StatefulSet;
+    DaemonSet => "apps/v1", DaemonSet;
+    Job => "batch/v1", Job;
+    CronJob => "batch/v1", CronJob;
+    Ingress => "networking.k8s.io/v1", Ingress;
+    NetworkPolicy => "networking.k8s.io/v1", NetworkPolicy;
+    Role => "rbac.authorization.k8s.io/v1", Role;
+    ClusterRole => "rbac.authorization.k8s.io/v1", ClusterRole;
+    RoleBinding => "rbac.authorization.k8s.io/v1", RoleBinding;
+    ClusterRoleBinding => "rbac.authorization.k8s.io/v1", ClusterRoleBinding;
+    HorizontalPodAutoscaler => "autoscaling/v2", HorizontalPodAutoscaler;
+}
+
+fn typed<T: serde::de::DeserializeOwned>(
+    value: serde_yaml::Value,
+    text: &str,
+) -> Result<T, (Option<usize>, String)> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
+        let line = serde_yaml::from_str::<T>(text)
+            .err()
+            .and_then(|e2| e2.location().map(|l| l.line()));
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        // The path of the offending field, as `kubectl` names it (`spec.replicas: …`).
+        let message = if path.is_empty() || path == "." {
+            inner
+        } else {
+            format!("{path}: {inner}")
+        };
+        (line, message)
+    })
 }
 
 /// One loaded Kubernetes object.

@@ -4,12 +4,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use serde_yaml::Value;
 
 use crate::index::{HostResolution, Index};
-use crate::model::{Body, Model, Object};
+use crate::model::{Body, LoadError, Model, Object};
 use crate::netref::{find_urls, is_hostname, parse_url, split_host_port};
 
 /// The replacement text.
@@ -21,19 +19,19 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 /// Env var / key names whose literal values are treated as secrets.
 pub fn is_sensitive_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    [
-        "password",
-        "passwd",
-        "secret",
-        "token",
-        "apikey",
-        "api_key",
-        "private_key",
-        "credential",
-    ]
-    .iter()
-    .any(|w| n.contains(w))
+    SENSITIVE_WORDS.iter().any(|w| n.contains(w))
 }
+
+const SENSITIVE_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "private_key",
+    "credential",
+];
 
 fn is_sensitive_param(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -43,18 +41,10 @@ fn is_sensitive_param(name: &str) -> bool {
             .any(|w| n == *w || n.ends_with(&format!("_{w}")) || n.ends_with(&format!("-{w}")))
 }
 
-/// Redacts one URL: userinfo → `REDACTED` and query dropped; without userinfo, only the
-/// values of sensitive query parameters are replaced.
-fn redact_url(url: &str) -> Option<String> {
+/// Redacts the query of one URL without userinfo: the values of sensitive parameters are
+/// replaced. `None` when nothing changes.
+fn redact_query(url: &str) -> Option<String> {
     let u = parse_url(url)?;
-    let mut out = format!("{}://", u.scheme);
-    if u.userinfo.is_some() {
-        out.push_str(REDACTED);
-        out.push('@');
-        out.push_str(&u.host_port());
-        out.push_str(u.path);
-        return Some(out);
-    }
     let query = u.query?;
     let mut changed = false;
     let params: Vec<String> = query
@@ -70,10 +60,18 @@ fn redact_url(url: &str) -> Option<String> {
     if !changed {
         return None;
     }
-    out.push_str(&u.host_port());
-    out.push_str(u.path);
-    out.push('?');
-    out.push_str(&params.join("&"));
+    let user = if u.userinfo.is_some() {
+        format!("{REDACTED}@")
+    } else {
+        String::new()
+    };
+    let mut out = format!(
+        "{}://{user}{}{}?{}",
+        u.scheme,
+        u.host_port(),
+        u.path,
+        params.join("&")
+    );
     if let Some(f) = u.fragment {
         out.push('#');
         out.push_str(f);
@@ -81,25 +79,99 @@ fn redact_url(url: &str) -> Option<String> {
     Some(out)
 }
 
-/// Removes credentials from every URL in the text. Idempotent.
+/// The userinfo of URLs in one line: from the first `://` to the last `@` after it, whatever
+/// lies between (`/`, `?`, `#`, `:`, `%`, `@`, spaces, quotes): a password can hold any of
+/// them, so the URL grammar cannot say where it ends. When in doubt this over-redacts (an
+/// `@` later on the same line takes the host with it); it never under-redacts. Appends the
+/// redacted line to `out`; true when something was replaced.
+fn strip_userinfo(line: &str, out: &mut String) -> bool {
+    let Some(sep) = line.find("://") else {
+        out.push_str(line);
+        return false;
+    };
+    let after = sep + 3;
+    match line[after..].rfind('@') {
+        Some(at) if line[after..after + at] != *REDACTED => {
+            out.push_str(&line[..after]);
+            out.push_str(REDACTED);
+            out.push_str(&line[after + at..]);
+            true
+        }
+        _ => {
+            out.push_str(line);
+            false
+        }
+    }
+}
+
+/// Removes credentials from every URL in the text: the userinfo (see [`strip_userinfo`]),
+/// and the values of sensitive query parameters. Linear in the text; idempotent.
 pub fn redact_text(text: &str) -> Cow<'_, str> {
     if !text.contains("://") {
         return Cow::Borrowed(text);
     }
-    let mut out = String::new();
+    let mut stripped = String::with_capacity(text.len());
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        changed |= strip_userinfo(line, &mut stripped);
+    }
+    let mut out = String::with_capacity(stripped.len());
     let mut last = 0;
-    for (start, end) in find_urls(text) {
-        if let Some(r) = redact_url(&text[start..end]) {
-            out.push_str(&text[last..start]);
+    for (start, end) in find_urls(&stripped) {
+        if let Some(r) = redact_query(&stripped[start..end]) {
+            out.push_str(&stripped[last..start]);
             out.push_str(&r);
             last = end;
+            changed = true;
         }
     }
-    if last == 0 {
+    if !changed {
         return Cow::Borrowed(text);
     }
-    out.push_str(&text[last..]);
+    out.push_str(&stripped[last..]);
     Cow::Owned(out)
+}
+
+/// `key: value`, `key = value`, `"key": "value"` and `KEY=value` lines of a configuration
+/// file whose key is named like a secret lose their value. For files embedded in ConfigMaps.
+pub fn redact_assignments(text: &str) -> Cow<'_, str> {
+    let lower = text.to_ascii_lowercase();
+    if !SENSITIVE_WORDS.iter().any(|w| lower.contains(w)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    for line in text.split_inclusive('\n') {
+        let Some(i) = line.find([':', '=']) else {
+            out.push_str(line);
+            continue;
+        };
+        let key = line[..i]
+            .trim()
+            .trim_start_matches(['-', ' '])
+            .trim_matches(['"', '\'', ' ']);
+        let value = line[i + 1..].trim();
+        let is_key = !key.is_empty()
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if is_key && is_sensitive_name(key) && !value.is_empty() && !value.contains(REDACTED) {
+            out.push_str(&line[..=i]);
+            out.push(' ');
+            out.push_str(REDACTED);
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+            changed = true;
+        } else {
+            out.push_str(line);
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// The redacted form of one Secret value: a URL keeps its service reference
@@ -109,7 +181,12 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
 /// becomes `REDACTED`. Idempotent.
 pub fn secret_value(key: &str, value: &str, is_service: &dyn Fn(&str) -> bool) -> String {
     let v = value.trim();
-    if let Some(u) = parse_url(v) {
+    if v.contains(['\n', '\r']) {
+        return REDACTED.to_string();
+    }
+    let mut stripped = String::new();
+    strip_userinfo(v, &mut stripped);
+    if let Some(u) = parse_url(&stripped) {
         if is_hostname(u.host) || u.host.starts_with('[') {
             return match u.userinfo {
                 Some(_) => format!("{}://{REDACTED}@{}{}", u.scheme, u.host_port(), u.path),
@@ -147,128 +224,148 @@ pub fn redact_model(model: &Model) -> Model {
             .map(|o| redact_object(o, &index))
             .collect(),
         host_ports: model.host_ports.clone(),
-        errors: model.errors.clone(),
+        errors: model
+            .errors
+            .iter()
+            .map(|e| LoadError {
+                message: redact_text(&e.message).into_owned(),
+                ..e.clone()
+            })
+            .collect(),
     }
 }
 
+/// Every string of a value, keys included, through [`redact_text`]. Iterative (an explicit
+/// stack), so a deep value cannot overflow the call stack.
 fn redact_strings(v: &mut Value) {
-    match v {
-        Value::String(s) => {
-            if let Cow::Owned(r) = redact_text(s) {
-                *s = r;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => {
+                if let Cow::Owned(r) = redact_text(s) {
+                    *s = r;
+                }
             }
+            Value::Sequence(seq) => stack.extend(seq.iter_mut()),
+            Value::Mapping(m) => {
+                if m.keys()
+                    .any(|k| k.as_str().is_some_and(|k| k.contains("://")))
+                {
+                    let old = std::mem::take(m);
+                    for (k, v) in old {
+                        let k = match k {
+                            Value::String(s) => Value::String(redact_text(&s).into_owned()),
+                            k => k,
+                        };
+                        m.insert(k, v);
+                    }
+                }
+                stack.extend(m.iter_mut().map(|(_, v)| v));
+            }
+            Value::Tagged(t) => stack.push(&mut t.value),
+            _ => {}
         }
-        Value::Sequence(seq) => seq.iter_mut().for_each(redact_strings),
-        Value::Mapping(m) => m.iter_mut().for_each(|(_, v)| redact_strings(v)),
-        Value::Tagged(t) => redact_strings(&mut t.value),
-        _ => {}
     }
 }
 
-/// Typed → Value → redacted strings → typed. Falls back to the input if the round trip fails
-/// (it does not for k8s-openapi types).
-fn redact_typed<T: Serialize + DeserializeOwned + Clone>(t: &T) -> T {
-    let Ok(mut v) = serde_yaml::to_value(t) else {
-        return t.clone();
-    };
+fn remove_last_applied(v: &mut Value) {
     if let Some(Value::Mapping(meta)) = v.get_mut("metadata") {
         if let Some(Value::Mapping(ann)) = meta.get_mut("annotations") {
             ann.remove(LAST_APPLIED);
         }
     }
-    redact_strings(&mut v);
-    serde_yaml::from_value(v).unwrap_or_else(|_| t.clone())
+}
+
+/// Values under `data` and `stringData` of a Secret-like generic object (an unknown
+/// apiVersion, a SealedSecret, an ExternalSecret's template, …) are replaced wholesale.
+fn redact_generic_secret(kind: &str, v: &mut Value) {
+    if !kind.to_ascii_lowercase().contains("secret") {
+        return;
+    }
+    for field in ["data", "stringData", "encryptedData"] {
+        if let Some(Value::Mapping(m)) = v.get_mut(field) {
+            for (_, value) in m.iter_mut() {
+                *value = Value::String(REDACTED.into());
+            }
+        }
+    }
 }
 
 fn redact_map(m: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     m.iter()
         .filter(|(k, _)| k.as_str() != LAST_APPLIED)
-        .map(|(k, v)| (k.clone(), redact_text(v).into_owned()))
+        .map(|(k, v)| (redact_text(k).into_owned(), redact_text(v).into_owned()))
         .collect()
 }
 
-/// Redacts one object.
+/// Redacts one object: URL credentials everywhere (every string of the body, keys included,
+/// labels and annotations), Secret values, literal env values named like secrets, sensitive
+/// assignments in embedded configuration files, and ConfigMap `binaryData`.
 pub fn redact_object(o: &Object, index: &Index<'_>) -> Object {
     let mut out = o.clone();
     out.annotations = redact_map(&o.annotations);
-    out.body = match &o.body {
+    out.labels = redact_map(&o.labels);
+    let mut body = o.body.clone();
+    match &mut body {
         Body::Secret(s) => {
             let ns = o.namespace.as_deref().unwrap_or("default");
             let is_service = service_predicate(index, ns);
-            let mut s = (**s).clone();
             let mut plain: BTreeMap<String, String> = BTreeMap::new();
             for (k, v) in s.data.take().into_iter().flatten() {
                 let text = String::from_utf8_lossy(&v.0);
-                let redacted = secret_value(&k, &text, &is_service);
-                plain.insert(k, redacted);
+                plain.insert(k.clone(), secret_value(&k, &text, &is_service));
             }
             for (k, v) in s.string_data.take().into_iter().flatten() {
-                let redacted = secret_value(&k, &v, &is_service);
-                plain.insert(k, redacted);
+                plain.insert(k.clone(), secret_value(&k, &v, &is_service));
             }
             s.string_data = Some(plain);
-            if let Some(ann) = s.metadata.annotations.as_mut() {
-                ann.remove(LAST_APPLIED);
-            }
-            Body::Secret(Box::new(redact_typed(&s)))
         }
-        Body::Generic(v) => {
-            let mut v = v.clone();
-            if let Some(Value::Mapping(meta)) = v.get_mut("metadata") {
-                if let Some(Value::Mapping(ann)) = meta.get_mut("annotations") {
-                    ann.remove(LAST_APPLIED);
+        Body::ConfigMap(cm) => {
+            for v in cm.data.iter_mut().flat_map(|d| d.values_mut()) {
+                if let Cow::Owned(r) = redact_assignments(v) {
+                    *v = r;
                 }
             }
+            for v in cm.binary_data.iter_mut().flat_map(|d| d.values_mut()) {
+                v.0 = REDACTED.as_bytes().to_vec();
+            }
+        }
+        other => redact_sensitive_env(other),
+    }
+    out.body = match body.to_value() {
+        Ok(mut v) => {
+            remove_last_applied(&mut v);
+            if matches!(body, Body::Generic(_)) {
+                redact_generic_secret(&o.kind, &mut v);
+            }
             redact_strings(&mut v);
-            Body::Generic(v)
+            // The round trip cannot fail for a value that came from the same type; if it ever
+            // did, nothing of the body is served rather than an unredacted one.
+            body.with_value(v)
+                .unwrap_or_else(|_| Body::Generic(Value::Null))
         }
-        other => {
-            let mut b = redact_body(other);
-            redact_sensitive_env(&mut b);
-            b
-        }
+        Err(_) => Body::Generic(Value::Null),
     };
     out
-}
-
-fn redact_body(b: &Body) -> Body {
-    match b {
-        Body::Namespace(x) => Body::Namespace(Box::new(redact_typed(&**x))),
-        Body::Deployment(x) => Body::Deployment(Box::new(redact_typed(&**x))),
-        Body::StatefulSet(x) => Body::StatefulSet(Box::new(redact_typed(&**x))),
-        Body::DaemonSet(x) => Body::DaemonSet(Box::new(redact_typed(&**x))),
-        Body::Job(x) => Body::Job(Box::new(redact_typed(&**x))),
-        Body::CronJob(x) => Body::CronJob(Box::new(redact_typed(&**x))),
-        Body::Pod(x) => Body::Pod(Box::new(redact_typed(&**x))),
-        Body::Service(x) => Body::Service(Box::new(redact_typed(&**x))),
-        Body::Ingress(x) => Body::Ingress(Box::new(redact_typed(&**x))),
-        Body::ConfigMap(x) => Body::ConfigMap(Box::new(redact_typed(&**x))),
-        Body::Secret(x) => Body::Secret(Box::new(redact_typed(&**x))),
-        Body::PersistentVolume(x) => Body::PersistentVolume(Box::new(redact_typed(&**x))),
-        Body::PersistentVolumeClaim(x) => Body::PersistentVolumeClaim(Box::new(redact_typed(&**x))),
-        Body::ServiceAccount(x) => Body::ServiceAccount(Box::new(redact_typed(&**x))),
-        Body::Role(x) => Body::Role(Box::new(redact_typed(&**x))),
-        Body::ClusterRole(x) => Body::ClusterRole(Box::new(redact_typed(&**x))),
-        Body::RoleBinding(x) => Body::RoleBinding(Box::new(redact_typed(&**x))),
-        Body::ClusterRoleBinding(x) => Body::ClusterRoleBinding(Box::new(redact_typed(&**x))),
-        Body::NetworkPolicy(x) => Body::NetworkPolicy(Box::new(redact_typed(&**x))),
-        Body::HorizontalPodAutoscaler(x) => {
-            Body::HorizontalPodAutoscaler(Box::new(redact_typed(&**x)))
-        }
-        Body::Generic(v) => Body::Generic(v.clone()),
-    }
 }
 
 /// Literal env values of variables named like secrets (`*_PASSWORD`, `*_TOKEN`, …).
 fn redact_sensitive_env(b: &mut Body) {
     if let Some(spec) = b.pod_spec_mut() {
-        let containers = spec
+        let envs = spec
             .init_containers
             .iter_mut()
             .flatten()
-            .chain(spec.containers.iter_mut());
-        for c in containers {
-            for e in c.env.iter_mut().flatten() {
+            .chain(spec.containers.iter_mut())
+            .map(|c| &mut c.env)
+            .chain(
+                spec.ephemeral_containers
+                    .iter_mut()
+                    .flatten()
+                    .map(|c| &mut c.env),
+            );
+        for env in envs {
+            for e in env.iter_mut().flatten() {
                 if is_sensitive_name(&e.name) && e.value.as_deref().is_some_and(|v| !v.is_empty()) {
                     e.value = Some(REDACTED.to_string());
                 }
@@ -285,7 +382,7 @@ mod tests {
     fn urls_lose_credentials() {
         assert_eq!(
             redact_text("db postgresql://u:p@postgres-service:5432/budget?password=x ok"),
-            "db postgresql://REDACTED@postgres-service:5432/budget ok"
+            "db postgresql://REDACTED@postgres-service:5432/budget?password=REDACTED ok"
         );
         assert_eq!(
             redact_text("https://h/x?a=1&token=abc"),

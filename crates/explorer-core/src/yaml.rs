@@ -74,8 +74,71 @@ impl fmt::Display for ParseError {
     }
 }
 
-/// Parses one document into a Value, expanding at most `budget` nodes (aliases included).
+/// The deepest nesting of collections a document may have. serde_yaml refuses deeper
+/// documents too (its recursion limit is 128), but only after libyaml has scanned the whole
+/// document, and libyaml's scan of nested flow collections takes time proportional to
+/// depth × length: a 200 KB line of `[` takes tens of seconds. [`check_depth`] stops at
+/// this depth instead.
+pub const MAX_DEPTH: usize = 128;
+
+/// Walks the document's events with libyaml itself (`unsafe-libyaml`, the parser serde_yaml
+/// is built on, so no second YAML grammar is written here) and refuses it at the first
+/// collection nested deeper than [`MAX_DEPTH`]. Each event costs at most O(depth), so this is
+/// linear. Syntax errors are left to the real parse, which reports them with their line.
+pub fn check_depth(text: &str) -> Result<(), ParseError> {
+    use std::mem::MaybeUninit;
+    use unsafe_libyaml as sys;
+    // SAFETY: the calls follow libyaml's protocol as serde_yaml's own wrapper does: the
+    // parser is initialised before use and deleted once; `text` outlives the parser; an event
+    // is deleted only after a successful `yaml_parser_parse` filled it.
+    unsafe {
+        let mut parser: Box<MaybeUninit<sys::yaml_parser_t>> = Box::new(MaybeUninit::uninit());
+        let parser = parser.as_mut_ptr();
+        if sys::yaml_parser_initialize(parser).fail {
+            return Ok(());
+        }
+        sys::yaml_parser_set_encoding(parser, sys::YAML_UTF8_ENCODING);
+        sys::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut depth = 0usize;
+        let mut result = Ok(());
+        loop {
+            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+            let event = event.as_mut_ptr();
+            if sys::yaml_parser_parse(parser, event).fail {
+                break;
+            }
+            let kind = (*event).type_;
+            let line = (*event).start_mark.line as usize + 1;
+            sys::yaml_event_delete(event);
+            match kind {
+                sys::YAML_SEQUENCE_START_EVENT | sys::YAML_MAPPING_START_EVENT => {
+                    depth += 1;
+                    if depth > MAX_DEPTH {
+                        result = Err(ParseError {
+                            line: Some(line),
+                            message: format!(
+                                "collections nested more than {MAX_DEPTH} levels deep; refused"
+                            ),
+                        });
+                        break;
+                    }
+                }
+                sys::YAML_SEQUENCE_END_EVENT | sys::YAML_MAPPING_END_EVENT => {
+                    depth = depth.saturating_sub(1)
+                }
+                sys::YAML_STREAM_END_EVENT => break,
+                _ => {}
+            }
+        }
+        sys::yaml_parser_delete(parser);
+        result
+    }
+}
+
+/// Parses one document into a Value, expanding at most `budget` nodes (aliases included),
+/// after [`check_depth`].
 pub fn parse_value(text: &str, budget: usize) -> Result<Value, ParseError> {
+    check_depth(text)?;
     let remaining = Cell::new(budget);
     let de = serde_yaml::Deserializer::from_str(text);
     let result = Budgeted {
@@ -185,6 +248,12 @@ impl<'de> Visitor<'de> for Budgeted<'_> {
         self.take()?;
         let mut out = Mapping::new();
         while let Some(k) = map.next_key_seed(self.child())? {
+            // kubectl refuses a mapping with a repeated key; so does the explorer, instead of
+            // silently keeping one of the values.
+            if out.contains_key(&k) {
+                let name = scalar_string(&k).unwrap_or_else(|| "(a non-scalar key)".into());
+                return Err(de::Error::custom(format_args!("duplicate key {name:?}")));
+            }
             let v = map.next_value_seed(self.child())?;
             out.insert(k, v);
         }

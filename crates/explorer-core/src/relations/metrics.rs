@@ -13,7 +13,7 @@ use super::config::consumed_values;
 use super::regex::Regex;
 use super::scan::Hit;
 use super::services::{is_yaml_key, parse_config_yaml, resolve_hit};
-use super::Emit;
+use super::{Emit, Severity, INVALID_RELABEL_REGEX};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
@@ -194,11 +194,13 @@ struct Filter {
     text: String,
 }
 
-fn filters(job: &Value) -> Vec<Filter> {
+/// The keep/drop rules of a job, and the message of each regex that does not compile.
+fn filters(job: &Value) -> (Vec<Filter>, Vec<String>) {
     let Some(Value::Sequence(rules)) = job.get("relabel_configs") else {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
-    rules
+    let mut invalid = Vec::new();
+    let filters = rules
         .iter()
         .filter_map(|r| {
             let action = r
@@ -218,7 +220,13 @@ fn filters(job: &Value) -> Vec<Filter> {
                 .get("regex")
                 .and_then(scalar_string)
                 .unwrap_or_else(|| "(.*)".into());
-            let regex = Regex::new(&pattern)?;
+            let regex = match Regex::new(&pattern) {
+                Ok(r) => r,
+                Err(e) => {
+                    invalid.push(format!("relabel regex {pattern:?} cannot be used: {e}"));
+                    return None;
+                }
+            };
             let separator = r
                 .get("separator")
                 .and_then(scalar_string)
@@ -236,7 +244,8 @@ fn filters(job: &Value) -> Vec<Filter> {
                 text,
             })
         })
-        .collect()
+        .collect();
+    (filters, invalid)
 }
 
 /// Whether a target passes the filters: every evaluable keep matches, no evaluable drop
@@ -246,9 +255,7 @@ fn passes(filters: &[Filter], t: &Target<'_>) -> bool {
     for f in filters {
         let values: Option<Vec<String>> = f.sources.iter().map(|s| meta_label(s, t)).collect();
         let Some(values) = values else { continue };
-        let Some(matched) = f.regex.full_match(&values.join(f.separator.as_str())) else {
-            continue;
-        };
+        let matched = f.regex.full_match(&values.join(f.separator.as_str()));
         if matched != f.keep {
             return false;
         }
@@ -268,7 +275,19 @@ fn kubernetes_sd(
     let Some(Value::Sequence(sds)) = job.get("kubernetes_sd_configs") else {
         return;
     };
-    let filters = filters(job);
+    let (filters, invalid) = filters(job);
+    if !invalid.is_empty() {
+        // A rule that cannot be evaluated makes every target of the job uncertain.
+        for message in invalid {
+            emit.finding(
+                INVALID_RELABEL_REGEX,
+                &o.id,
+                Severity::Warning,
+                format!("{src}: job {job_name}: {message}; the job's targets are not drawn"),
+            );
+        }
+        return;
+    }
     if !filters.iter().any(|f| f.keep) {
         // Without a keep rule every pod would be a target: too vague to draw.
         return;

@@ -122,6 +122,7 @@ pub struct Finding {
 
 pub const BROKEN_REFERENCE: &str = "broken-reference";
 pub const SELECTOR_NO_MATCH: &str = "selector-no-match";
+pub const INVALID_RELABEL_REGEX: &str = "invalid-relabel-regex";
 
 /// Collects the output of one rule.
 pub struct Emit<'a> {
