@@ -12,6 +12,9 @@ worker_class = "gthread"
 timeout = 60  # nginx's proxy timeouts are 60s too
 graceful_timeout = 20
 keepalive = 5
+# No request-line limit of gunicorn's own (it would answer an HTML 414): nginx's 8 KiB buffers bound the
+# line in front, and the app answers longer ones with a JSON 414 (budget_api.app.MAX_URI).
+limit_request_line = 0
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")

@@ -5,7 +5,8 @@ import functools
 import time
 
 import jwt
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag, validate_request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,8 +14,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from . import db, validation as v
 from .errors import ApiError
 from .models import User
+from .openapi import BEARER, ERROR_RESPONSES, errors
+from .schemas import MAX_INT4, GoogleConfigOut, GoogleIn, LoginIn, RegisterIn, TokenOut, UserOut
 
-bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+bp = APIBlueprint("auth", __name__, url_prefix="/api/auth", abp_tags=[Tag(name="auth")],
+                  abp_responses=ERROR_RESPONSES)
 
 GOOGLE_ISSUERS = ("accounts.google.com", "https://accounts.google.com")
 # A hash to compare against when the email is unknown, so both cases cost the same time.
@@ -34,7 +38,10 @@ def issue_token(user: User) -> dict:
 
 
 def login_required(view):
-    """Resolve the Bearer token to ``g.user``; 401 otherwise."""
+    """Resolve the Bearer token to ``g.user``; 401 otherwise. The token is checked before the request's
+    parameters are validated (the view is wrapped in flask-openapi3's ``validate_request``)."""
+    view = validate_request()(view)
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
@@ -48,9 +55,11 @@ def login_required(view):
             raise ApiError(401, "token_expired", "the access token has expired; log in again") from None
         except jwt.InvalidTokenError:
             raise ApiError(401, "invalid_token", "the access token is invalid") from None
-        if claims.get("type") != "access" or not str(claims["sub"]).isdigit():
+        sub = claims["sub"]
+        if (claims.get("type") != "access" or not isinstance(sub, str) or not sub.isascii() or not sub.isdigit()
+                or not 0 < int(sub) <= MAX_INT4):
             raise ApiError(401, "invalid_token", "the access token is invalid")
-        user = db.session().get(User, int(claims["sub"]))
+        user = db.session().get(User, int(sub))
         if user is None:
             raise ApiError(401, "invalid_token", "the token's user no longer exists")
         g.user = user
@@ -58,14 +67,12 @@ def login_required(view):
     return wrapper
 
 
-@bp.post("/register")
-def register():
-    body = v.json_body(required=("email", "password"), optional=("name",))
-    email = v.email(body["email"])
-    password = v.password(body["password"])
-    name = v.string(body.get("name"), "name", max_len=100, allow_none=True)
+@bp.post("/register", operation_id="register", summary="Create an account and get an access token",
+         responses={201: TokenOut, **errors(409, 429)})
+def register(body: RegisterIn):
+    v.check_password_strength(body.password, body.email, body.name)
     s = db.session()
-    user = User(email=email, name=name, password_hash=generate_password_hash(password))
+    user = User(email=body.email, name=body.name, password_hash=generate_password_hash(body.password))
     s.add(user)
     try:
         s.commit()
@@ -75,26 +82,24 @@ def register():
     return jsonify(issue_token(user)), 201
 
 
-@bp.post("/login")
-def login():
-    body = v.json_body(required=("email", "password"))
-    email = v.email(body["email"])
-    if not isinstance(body["password"], str):
-        raise v.ValidationError("password", "must be a string")
-    user = db.session().scalar(select(User).where(User.email == email))
+@bp.post("/login", operation_id="login", summary="Exchange email and password for an access token",
+         responses={200: TokenOut, **errors(401, 429)})
+def login(body: LoginIn):
+    user = db.session().scalar(select(User).where(User.email == body.email))
     stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    if not check_password_hash(stored, body["password"]) or user is None or not user.password_hash:
+    if not check_password_hash(stored, body.password) or user is None or not user.password_hash:
         raise ApiError(401, "invalid_credentials", "wrong email or password")
     return jsonify(issue_token(user))
 
 
-@bp.get("/me")
+@bp.get("/me", operation_id="me", summary="The current user", security=BEARER, responses={200: UserOut, **errors(401)})
 @login_required
 def me():
     return jsonify(g.user.to_dict())
 
 
-@bp.get("/google")
+@bp.get("/google", operation_id="googleConfig", summary="Whether Google sign-in is available",
+        responses={200: GoogleConfigOut})
 def google_config():
     """Tells a client whether Google sign-in is available and with which client id."""
     s = settings()
@@ -127,18 +132,17 @@ def verify_google_id_token(token: str) -> dict:
     return claims
 
 
-@bp.post("/google")
-def google_sign_in():
+@bp.post("/google", operation_id="googleSignIn", summary="Sign in with a Google ID token",
+         responses={200: TokenOut, **errors(401, 404, 409, 429)})
+def google_sign_in(body: GoogleIn):
     s = settings()
     if not s.google_enabled:
         missing = [n for n, val in (("GOOGLE_CLIENT_ID", s.google_client_id),
                                     ("GOOGLE_CLIENT_SECRET", s.google_client_secret)) if not val]
-        raise ApiError(501, "google_sign_in_not_configured",
+        raise ApiError(404, "google_sign_in_not_configured",
                        "Google sign-in is disabled on this server: " + " and ".join(missing)
                        + " not set (flask-secret). Use /api/auth/register and /api/auth/login instead.")
-    body = v.json_body(required=("id_token",))
-    token = v.string(body["id_token"], "id_token", max_len=8192)
-    claims = verify_google_id_token(token)
+    claims = verify_google_id_token(body.id_token)
     session = db.session()
     email = claims["email"].lower()
     user = session.scalar(select(User).where(User.google_sub == claims["sub"]))

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from flask import jsonify
+from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError, OperationalError, TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from .validation import ValidationError
@@ -40,11 +42,27 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return jsonify(_body(exc.name.lower().replace(" ", "_"), exc.description or exc.name)), exc.code
+        resp = jsonify(_body(exc.name.lower().replace(" ", "_"), exc.description or exc.name))
+        for name, value in exc.get_headers():  # e.g. Allow on a 405
+            if name.lower() != "content-type":
+                resp.headers[name] = value
+        return resp, exc.code
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):  # a row changed under the ORM: only a concurrent delete can do that here
+        return jsonify(_body("not_found", "the row was deleted by a concurrent request")), 404
+
+    def _concurrent(exc):
+        resp = jsonify(_body("conflict", "the request conflicted with a concurrent change; nothing was changed, "
+                                         "retry"))
+        resp.headers["Retry-After"] = "1"
+        return resp, 409
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeoutError)
     def _db_down(exc):
+        if isinstance(getattr(exc, "orig", None), pg_errors.TransactionRollback):  # deadlock, serialization
+            return _concurrent(exc)
         app.logger.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc)
         resp = jsonify(_body("database_unavailable", "the database is unavailable; nothing was changed, retry later"))
         resp.headers["Retry-After"] = "5"

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
+from flask_openapi3 import APIBlueprint, Tag
 from sqlalchemy import text
 
 from . import db
+from .schemas import ErrorOut, HealthOut
 
-bp = Blueprint("health", __name__)
+bp = APIBlueprint("health", __name__, abp_tags=[Tag(name="health")], abp_responses={400: ErrorOut})
 
 
 def check_database() -> dict:
@@ -30,7 +32,8 @@ def check_database() -> dict:
     return result
 
 
-@bp.get("/api/health")
+@bp.get("/api/health", operation_id="health", summary="Liveness, with the database's state inside (always 200)",
+        responses={200: HealthOut})
 def health():
     database = check_database()
     settings = current_app.config["SETTINGS"]

@@ -6,7 +6,7 @@ gunicorn ``child_exit`` hook marks dead workers. Default HTTP metrics keep the e
 (flask_http_request_total, flask_http_request_duration_seconds, ...) and group by URL rule, so
 /api/transactions/1 and /api/transactions/2 are one series: cardinality stays bounded. The duration's
 grouping label keeps the exporter's default name, `path` (what the Grafana dashboard sums by), but
-its value is the URL rule (e.g. "/api/transactions/<int:tx_id>"), never the raw request path.
+its value is the URL rule (e.g. "/api/transactions/<id:tx_id>"), never the raw request path.
 """
 from __future__ import annotations
 

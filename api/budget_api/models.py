@@ -84,5 +84,5 @@ class Budget(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "category_id": self.category_id, "month": self.month.strftime("%Y-%m"),
+        return {"id": self.id, "category_id": self.category_id, "month": f"{self.month.year:04d}-{self.month.month:02d}",
                 "amount": self.amount}

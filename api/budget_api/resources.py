@@ -1,248 +1,322 @@
-"""Categories, transactions, monthly budgets and the monthly summary; every row is owned by a user."""
+"""Categories, transactions, monthly budgets and the monthly summary; every row is owned by a user.
+
+Concurrency: a request that refers to a category (a transaction or budget filed under it) takes a
+``FOR KEY SHARE`` lock on it, and a request that changes or deletes a row takes ``FOR UPDATE`` on it,
+categories always before transactions and budgets. So a category deleted while a transaction or budget
+is being filed under it gives either a clean 201 followed by the delete, or a 404 naming category_id,
+never a foreign-key failure; any constraint that still fails at commit is mapped by its name.
+"""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from flask import Blueprint, g, jsonify, request
+from flask import g, jsonify
+from flask_openapi3 import APIBlueprint, Tag
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from . import db, validation as v
+from . import db
 from .auth import login_required
 from .errors import ApiError, NotFound
 from .metrics import TRANSACTIONS_CREATED
 from .models import Budget, Category, Transaction
+from .openapi import BEARER, ERROR_RESPONSES, errors
+from .schemas import (BudgetIn, BudgetList, BudgetOut, BudgetPatch, BudgetPath, BulkIn, CategoryIn, CategoryList,
+                      CategoryOut, CategoryPath, MonthQuery, SummaryOut, TransactionIn, TransactionList,
+                      TransactionOut, TransactionPatch, TransactionPath, TransactionQuery, format_month,
+                      month_end)
 
-bp = Blueprint("resources", __name__, url_prefix="/api")
+bp = APIBlueprint("resources", __name__, url_prefix="/api", abp_security=BEARER,
+                  abp_responses={**ERROR_RESPONSES, **errors(401)})
 CENT = Decimal("0.01")
+UPDATE = {}  # FOR UPDATE: this request changes or deletes the row
+KEY_SHARE = {"read": True, "key_share": True}  # FOR KEY SHARE: the row must not disappear under a reference
+NO_CONTENT = {204: None}
+
+# constraint name -> (status, error, message, field) for failures only a concurrent request can cause
+CATEGORY_GONE = (404, "not_found", "category not found", "category_id")
+CONSTRAINTS = {
+    "fk_transactions_category_id_categories": CATEGORY_GONE,
+    "fk_budgets_category_id_categories": CATEGORY_GONE,
+    "uq_categories_user_id_name": (409, "conflict", "a category with this name already exists", "name"),
+    "uq_budgets_user_id_category_id_month": (409, "conflict", "this category already has a budget for this month",
+                                             "month"),
+}
 
 
-def owned(model, obj_id: int, what: str, field: str | None = None):
-    """The user's own row, or 404 (another user's row is indistinguishable from a missing one)."""
-    obj = db.session().get(model, obj_id)
+def owned(model, obj_id: int, what: str, field: str | None = None, lock: dict | None = None):
+    """The user's own row, or 404 (another user's row is indistinguishable from a missing one).
+    ``lock``: UPDATE or KEY_SHARE, held until the request's transaction ends."""
+    q = select(model).where(model.id == obj_id)
+    if lock is not None:
+        q = q.with_for_update(**lock).execution_options(populate_existing=True)
+    obj = db.session().scalars(q).first()
     if obj is None or obj.user_id != g.user.id:
         raise NotFound(what, field)
     return obj
 
 
-def commit_or_conflict(message: str, field: str) -> None:
+def commit() -> None:
+    """Commit the request's unit of work; a constraint violation becomes the 404/409 it stands for."""
     s = db.session()
     try:
         s.commit()
-    except IntegrityError:
+    except IntegrityError as exc:
         s.rollback()
-        raise ApiError(409, "conflict", message, field) from None
+        name = getattr(getattr(getattr(exc, "orig", None), "diag", None), "constraint_name", None)
+        if name not in CONSTRAINTS:
+            raise
+        status, code, message, field = CONSTRAINTS[name]
+        raise ApiError(status, code, message, field) from None
+
+
+def category_ref(category_id: int | None, field: str = "category_id") -> int | None:
+    """A category the request files something under: the user's own, locked against deletion."""
+    if category_id is None:
+        return None
+    return owned(Category, category_id, "category", field, lock=KEY_SHARE).id
 
 
 # ---------------------------------------------------------------- categories
-@bp.get("/categories")
+@bp.get("/categories", operation_id="listCategories", summary="The user's categories, by name",
+        responses={200: CategoryList})
 @login_required
 def list_categories():
     rows = db.session().scalars(select(Category).where(Category.user_id == g.user.id).order_by(Category.name))
     return jsonify([c.to_dict() for c in rows])
 
 
-@bp.post("/categories")
+@bp.post("/categories", operation_id="createCategory", summary="Create a category",
+         responses={201: CategoryOut, **errors(409)})
 @login_required
-def create_category():
-    body = v.json_body(required=("name",))
-    category = Category(user_id=g.user.id, name=v.string(body["name"], "name", max_len=64))
+def create_category(body: CategoryIn):
+    category = Category(user_id=g.user.id, name=body.name)
     db.session().add(category)
-    commit_or_conflict("a category with this name already exists", "name")
+    commit()
     return jsonify(category.to_dict()), 201
 
 
-@bp.get("/categories/<int:category_id>")
+@bp.get("/categories/<id:category_id>", operation_id="getCategory", summary="One category",
+        responses={200: CategoryOut, **errors(404)})
 @login_required
-def get_category(category_id: int):
-    return jsonify(owned(Category, category_id, "category").to_dict())
+def get_category(path: CategoryPath):
+    return jsonify(owned(Category, path.category_id, "category").to_dict())
 
 
-@bp.route("/categories/<int:category_id>", methods=["PUT", "PATCH"])
-@login_required
-def update_category(category_id: int):
-    category = owned(Category, category_id, "category")
-    body = v.json_body(required=("name",))
-    category.name = v.string(body["name"], "name", max_len=64)
-    commit_or_conflict("a category with this name already exists", "name")
+def _update_category(path: CategoryPath, body: CategoryIn):
+    category = owned(Category, path.category_id, "category", lock=UPDATE)
+    category.name = body.name
+    commit()
     return jsonify(category.to_dict())
 
 
-@bp.delete("/categories/<int:category_id>")
+@bp.put("/categories/<id:category_id>", operation_id="updateCategory", summary="Rename a category",
+        responses={200: CategoryOut, **errors(404, 409)})
 @login_required
-def delete_category(category_id: int):
-    """Its budgets go with it; its transactions stay, uncategorised."""
+def update_category(path: CategoryPath, body: CategoryIn):
+    return _update_category(path, body)
+
+
+@bp.patch("/categories/<id:category_id>", operation_id="patchCategory", summary="Rename a category",
+          responses={200: CategoryOut, **errors(404, 409)})
+@login_required
+def patch_category(path: CategoryPath, body: CategoryIn):
+    return _update_category(path, body)
+
+
+@bp.delete("/categories/<id:category_id>", operation_id="deleteCategory",
+           summary="Delete a category: its budgets go with it; its transactions stay, uncategorised",
+           responses={**NO_CONTENT, **errors(404)})
+@login_required
+def delete_category(path: CategoryPath):
     s = db.session()
-    s.delete(owned(Category, category_id, "category"))
+    s.delete(owned(Category, path.category_id, "category", lock=UPDATE))
     s.commit()
     return "", 204
 
 
 # -------------------------------------------------------------- transactions
-TX_FIELDS = ("amount", "date", "category_id", "note")
+def _new_transaction(item: TransactionIn, prefix: str = "") -> Transaction:
+    return Transaction(user_id=g.user.id, amount=item.amount, date=item.date, note=item.note or None,
+                       category_id=category_ref(item.category_id, prefix + "category_id"))
 
 
-def _apply_transaction(tx: Transaction, body: dict, prefix: str = "") -> None:
-    if "amount" in body:
-        tx.amount = v.amount(body["amount"], prefix + "amount")
-    if "date" in body:
-        tx.date = v.date(body["date"], prefix + "date")
-    if "category_id" in body:
-        cid = v.ident(body["category_id"], prefix + "category_id", allow_none=True)
-        tx.category_id = None if cid is None else owned(Category, cid, "category", prefix + "category_id").id
-    if "note" in body:
-        tx.note = v.string(body["note"], prefix + "note", min_len=0, max_len=500, allow_none=True) or None
-
-
-def _new_transaction(body: dict, prefix: str = "") -> Transaction:
-    v.check_object(body, ("amount", "date"), ("category_id", "note"), prefix.rstrip(".") or "body", prefix)
-    tx = Transaction(user_id=g.user.id)
-    _apply_transaction(tx, body, prefix)
-    return tx
-
-
-@bp.get("/transactions")
+@bp.get("/transactions", operation_id="listTransactions",
+        summary="The user's transactions, newest first; filters: month, category_id; paging: limit, offset",
+        responses={200: TransactionList})
 @login_required
-def list_transactions():
+def list_transactions(query: TransactionQuery):
     q = select(Transaction).where(Transaction.user_id == g.user.id)
-    if "month" in request.args:
-        start = v.month(request.args["month"])
-        q = q.where(Transaction.date >= start, Transaction.date < v.next_month(start))
-    category_id = v.query_id("category_id")
-    if category_id is not None:
-        q = q.where(Transaction.category_id == category_id)
-    limit = v.query_int("limit", 50, 1, 500)
-    offset = v.query_int("offset", 0, 0, 10**9)
-    rows = db.session().scalars(q.order_by(Transaction.date.desc(), Transaction.id.desc()).limit(limit).offset(offset))
+    if query.month is not None:
+        q = q.where(Transaction.date >= query.month, Transaction.date <= month_end(query.month))
+    if query.category_id is not None:
+        q = q.where(Transaction.category_id == query.category_id)
+    rows = db.session().scalars(q.order_by(Transaction.date.desc(), Transaction.id.desc())
+                                .limit(query.limit).offset(query.offset))
     return jsonify([t.to_dict() for t in rows])
 
 
-@bp.post("/transactions")
+@bp.post("/transactions", operation_id="createTransaction", summary="Record a transaction",
+         responses={201: TransactionOut, **errors(404)})
 @login_required
-def create_transaction():
-    body = request.get_json(silent=True)
-    if body is None:
-        raise v.ValidationError("body", "expected a JSON object (Content-Type: application/json)")
+def create_transaction(body: TransactionIn):
     tx = _new_transaction(body)
-    s = db.session()
-    s.add(tx)
-    s.commit()
+    db.session().add(tx)
+    commit()
     TRANSACTIONS_CREATED.inc()
     return jsonify(tx.to_dict()), 201
 
 
-@bp.post("/transactions/bulk")
+@bp.post("/transactions/bulk", operation_id="createTransactionsBulk",
+         summary="Record 1 to 1000 transactions, all or nothing", responses={201: TransactionList, **errors(404)})
 @login_required
-def create_transactions_bulk():
+def create_transactions_bulk(body: BulkIn):
     """All or nothing: one invalid item (named by its index) and none are stored."""
-    body = v.json_body(required=("transactions",))
-    items = body["transactions"]
-    if not isinstance(items, list) or not 1 <= len(items) <= 1000:
-        raise v.ValidationError("transactions", "must be a list of 1 to 1000 transactions")
-    txs = [_new_transaction(item, f"transactions[{i}].") for i, item in enumerate(items)]
+    txs = [_new_transaction(item, f"transactions[{i}].") for i, item in enumerate(body.transactions)]
     s = db.session()
     s.add_all(txs)
-    s.commit()
+    commit()
     TRANSACTIONS_CREATED.inc(len(txs))
     return jsonify([t.to_dict() for t in txs]), 201
 
 
-@bp.get("/transactions/<int:tx_id>")
+@bp.get("/transactions/<id:tx_id>", operation_id="getTransaction", summary="One transaction",
+        responses={200: TransactionOut, **errors(404)})
 @login_required
-def get_transaction(tx_id: int):
-    return jsonify(owned(Transaction, tx_id, "transaction").to_dict())
+def get_transaction(path: TransactionPath):
+    return jsonify(owned(Transaction, path.tx_id, "transaction").to_dict())
 
 
-@bp.route("/transactions/<int:tx_id>", methods=["PUT", "PATCH"])
-@login_required
-def update_transaction(tx_id: int):
-    tx = owned(Transaction, tx_id, "transaction")
-    body = v.json_body(optional=TX_FIELDS)
+def _update_transaction(path: TransactionPath, body: TransactionPatch):
+    fields = body.model_fields_set
     for key in ("amount", "date"):
-        if key in body and body[key] is None:
-            raise v.ValidationError(key, "must not be null")
-    _apply_transaction(tx, body)
-    db.session().commit()
+        if key in fields and getattr(body, key) is None:
+            raise ApiError(400, "validation_error", f"{key} must not be null", key)
+    category_id = category_ref(body.category_id) if "category_id" in fields else None  # categories first
+    tx = owned(Transaction, path.tx_id, "transaction", lock=UPDATE)
+    if "amount" in fields:
+        tx.amount = body.amount
+    if "date" in fields:
+        tx.date = body.date
+    if "category_id" in fields:
+        tx.category_id = category_id
+    if "note" in fields:
+        tx.note = body.note or None
+    commit()
     return jsonify(tx.to_dict())
 
 
-@bp.delete("/transactions/<int:tx_id>")
+@bp.put("/transactions/<id:tx_id>", operation_id="updateTransaction",
+        summary="Change a transaction (the fields given)", responses={200: TransactionOut, **errors(404)})
 @login_required
-def delete_transaction(tx_id: int):
+def update_transaction(path: TransactionPath, body: TransactionPatch):
+    return _update_transaction(path, body)
+
+
+@bp.patch("/transactions/<id:tx_id>", operation_id="patchTransaction",
+          summary="Change a transaction (the fields given)", responses={200: TransactionOut, **errors(404)})
+@login_required
+def patch_transaction(path: TransactionPath, body: TransactionPatch):
+    return _update_transaction(path, body)
+
+
+@bp.delete("/transactions/<id:tx_id>", operation_id="deleteTransaction", summary="Delete a transaction",
+           responses={**NO_CONTENT, **errors(404)})
+@login_required
+def delete_transaction(path: TransactionPath):
     s = db.session()
-    s.delete(owned(Transaction, tx_id, "transaction"))
+    s.delete(owned(Transaction, path.tx_id, "transaction", lock=UPDATE))
     s.commit()
     return "", 204
 
 
 # ------------------------------------------------------------------- budgets
-@bp.get("/budgets")
+@bp.get("/budgets", operation_id="listBudgets", summary="The user's budgets, newest month first",
+        responses={200: BudgetList})
 @login_required
-def list_budgets():
+def list_budgets(query: MonthQuery):
     q = select(Budget).where(Budget.user_id == g.user.id)
-    if "month" in request.args:
-        q = q.where(Budget.month == v.month(request.args["month"]))
+    if query.month is not None:
+        q = q.where(Budget.month == query.month)
     rows = db.session().scalars(q.order_by(Budget.month.desc(), Budget.category_id))
     return jsonify([b.to_dict() for b in rows])
 
 
-@bp.post("/budgets")
+@bp.post("/budgets", operation_id="createBudget", summary="Set a category's budget for a month",
+         responses={201: BudgetOut, **errors(404, 409)})
 @login_required
-def create_budget():
-    body = v.json_body(required=("category_id", "month", "amount"))
-    category = owned(Category, v.ident(body["category_id"], "category_id"), "category", "category_id")
-    budget = Budget(user_id=g.user.id, category_id=category.id, month=v.month(body["month"]),
-                    amount=v.amount(body["amount"]))
+def create_budget(body: BudgetIn):
+    budget = Budget(user_id=g.user.id, category_id=category_ref(body.category_id), month=body.month,
+                    amount=body.amount)
     db.session().add(budget)
-    commit_or_conflict("this category already has a budget for this month", "month")
+    commit()
     return jsonify(budget.to_dict()), 201
 
 
-@bp.get("/budgets/<int:budget_id>")
+@bp.get("/budgets/<id:budget_id>", operation_id="getBudget", summary="One budget",
+        responses={200: BudgetOut, **errors(404)})
 @login_required
-def get_budget(budget_id: int):
-    return jsonify(owned(Budget, budget_id, "budget").to_dict())
+def get_budget(path: BudgetPath):
+    return jsonify(owned(Budget, path.budget_id, "budget").to_dict())
 
 
-@bp.route("/budgets/<int:budget_id>", methods=["PUT", "PATCH"])
-@login_required
-def update_budget(budget_id: int):
-    budget = owned(Budget, budget_id, "budget")
-    body = v.json_body(optional=("category_id", "month", "amount"))
-    if "category_id" in body:
-        cid = v.ident(body["category_id"], "category_id")
-        budget.category_id = owned(Category, cid, "category", "category_id").id
-    if "month" in body:
-        budget.month = v.month(body["month"])
-    if "amount" in body:
-        budget.amount = v.amount(body["amount"])
-    commit_or_conflict("this category already has a budget for this month", "month")
+def _update_budget(path: BudgetPath, body: BudgetPatch):
+    fields = body.model_fields_set
+    for key in ("category_id", "month", "amount"):
+        if key in fields and getattr(body, key) is None:
+            raise ApiError(400, "validation_error", f"{key} must not be null", key)
+    category_id = category_ref(body.category_id) if "category_id" in fields else None  # categories first
+    budget = owned(Budget, path.budget_id, "budget", lock=UPDATE)
+    if "category_id" in fields:
+        budget.category_id = category_id
+    if "month" in fields:
+        budget.month = body.month
+    if "amount" in fields:
+        budget.amount = body.amount
+    commit()
     return jsonify(budget.to_dict())
 
 
-@bp.delete("/budgets/<int:budget_id>")
+@bp.put("/budgets/<id:budget_id>", operation_id="updateBudget", summary="Change a budget (the fields given)",
+        responses={200: BudgetOut, **errors(404, 409)})
 @login_required
-def delete_budget(budget_id: int):
+def update_budget(path: BudgetPath, body: BudgetPatch):
+    return _update_budget(path, body)
+
+
+@bp.patch("/budgets/<id:budget_id>", operation_id="patchBudget", summary="Change a budget (the fields given)",
+          responses={200: BudgetOut, **errors(404, 409)})
+@login_required
+def patch_budget(path: BudgetPath, body: BudgetPatch):
+    return _update_budget(path, body)
+
+
+@bp.delete("/budgets/<id:budget_id>", operation_id="deleteBudget", summary="Delete a budget",
+           responses={**NO_CONTENT, **errors(404)})
+@login_required
+def delete_budget(path: BudgetPath):
     s = db.session()
-    s.delete(owned(Budget, budget_id, "budget"))
+    s.delete(owned(Budget, path.budget_id, "budget", lock=UPDATE))
     s.commit()
     return "", 204
 
 
 # ------------------------------------------------------------------- summary
-@bp.get("/summary")
+@bp.get("/summary", operation_id="monthlySummary",
+        summary="Spent per category in a month against its budget (?month=YYYY-MM, default: this month)",
+        responses={200: SummaryOut})
 @login_required
-def monthly_summary():
+def monthly_summary(query: MonthQuery):
     """Spent per category in a month against that category's budget (?month=YYYY-MM, default: this month)."""
     today = dt.date.today()
-    start = v.month(request.args["month"]) if "month" in request.args else dt.date(today.year, today.month, 1)
-    end = v.next_month(start)
+    start = query.month or dt.date(today.year, today.month, 1)
+    end = month_end(start)
     s = db.session()
     uid = g.user.id
     spent_rows = s.execute(
         select(Transaction.category_id, func.sum(Transaction.amount), func.count())
-        .where(Transaction.user_id == uid, Transaction.date >= start, Transaction.date < end)
+        .where(Transaction.user_id == uid, Transaction.date >= start, Transaction.date <= end)
         .group_by(Transaction.category_id)).all()
     spent = {cid: (total, count) for cid, total, count in spent_rows}
     budgets = dict(s.execute(select(Budget.category_id, Budget.amount)
@@ -270,7 +344,7 @@ def monthly_summary():
     uncategorized, uncategorized_count = spent.get(None, (Decimal("0.00"), 0))
     total_spent += uncategorized
     return jsonify({
-        "month": start.strftime("%Y-%m"),
+        "month": format_month(start),
         "categories": items,
         "uncategorized": {"spent": uncategorized.quantize(CENT), "transactions": uncategorized_count},
         "total_spent": total_spent.quantize(CENT),

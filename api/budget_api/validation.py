@@ -1,18 +1,19 @@
-"""Input validation. Every failure names the offending field and becomes a 400."""
+"""Input validation glue. The rules themselves are the pydantic schemas in ``schemas.py`` (flask-openapi3
+validates each request with them); this module turns a pydantic error into the API's 400
+``{error: validation_error, message, field}``, bounds the JSON nesting depth, and checks password strength.
+"""
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable
+from typing import Any
 
-from flask import request
+import pydantic
+from zxcvbn import zxcvbn
 
-MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MISSING = object()
+MAX_JSON_DEPTH = 32
+MIN_PASSWORD_SCORE = 2  # zxcvbn: 0-1 are guessable in < 10^6 tries (common passwords, names, dates, ...)
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 class ValidationError(Exception):
@@ -22,120 +23,102 @@ class ValidationError(Exception):
         self.message = message
 
 
-def json_body(required: Iterable[str] = (), optional: Iterable[str] = ()) -> dict:
-    """The request's JSON object; unknown and missing fields are rejected by name."""
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ValidationError("body", "expected a JSON object (Content-Type: application/json)")
-    return check_object(data, required, optional, "body")
+def field_name(loc: tuple, prefix: str = "") -> str:
+    """('transactions', 2, 'amount') -> 'transactions[2].amount'; () -> the prefix, or 'body'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    if prefix:
+        return prefix + ("." + out if out and not out.startswith("[") else out)
+    return out or "body"
 
 
-def check_object(data: Any, required: Iterable[str], optional: Iterable[str], where: str,
-                 prefix: str = "") -> dict:
-    if not isinstance(data, dict):
-        raise ValidationError(where, "expected a JSON object")
-    required, optional = list(required), list(optional)
-    allowed = set(required) | set(optional)
-    for key in data:
-        if key not in allowed:
-            raise ValidationError(prefix + str(key), "unknown field; allowed: " + ", ".join(sorted(allowed)))
-    for key in required:
-        if key not in data or data[key] is None:
-            raise ValidationError(prefix + key, "is required")
-    return data
+_MESSAGES = {
+    "missing": "is required",
+    "extra_forbidden": None,  # built below: names the allowed fields
+    "model_type": "expected a JSON object",
+    "model_attributes_type": "expected a JSON object",
+    "dict_type": "expected a JSON object",
+    "list_type": "must be a list",
+    "too_short": None,
+    "too_long": None,
+    "json_invalid": "expected a JSON object (Content-Type: application/json)",
+}
 
 
-def string(value: Any, field: str, min_len: int = 1, max_len: int = 255, allow_none: bool = False) -> str | None:
-    if value is None and allow_none:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(field, "must be a string")
-    value = value.strip()
-    if len(value) < min_len:
-        raise ValidationError(field, "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
-    if len(value) > max_len:
-        raise ValidationError(field, f"must be at most {max_len} characters")
-    return value
+def from_pydantic(exc: pydantic.ValidationError, model: type[pydantic.BaseModel] | None = None,
+                  where: str = "") -> ValidationError:
+    """The first error of a pydantic validation, as the API's ValidationError.
+
+    ``where`` is "body", "query" or "path": a whole-body error (not a JSON object) is named "body"; a
+    parameter error is named after the parameter alone.
+    """
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    field = field_name(loc) if loc else (where or "body")
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        message = "unknown field; allowed: " + ", ".join(allowed) if allowed else "unknown field"
+    elif kind in ("too_short", "too_long") and loc and loc[-1] == "transactions":
+        message = "must be a list of 1 to 1000 transactions"
+    elif kind in _MESSAGES and _MESSAGES[kind]:
+        message = _MESSAGES[kind]
+        if not loc and kind != "json_invalid":
+            message = "expected a JSON object (Content-Type: application/json)"
+    else:
+        message = err["msg"]
+        message = message[0].lower() + message[1:] if message else "is invalid"
+    return ValidationError(field, message)
 
 
-def email(value: Any, field: str = "email") -> str:
-    value = string(value, field, max_len=254)
-    if not EMAIL_RE.match(value):
-        raise ValidationError(field, "must be a valid email address")
-    return value.lower()
-
-
-def password(value: Any, field: str = "password") -> str:
-    if not isinstance(value, str):
-        raise ValidationError(field, "must be a string")
-    if len(value) < 8:
-        raise ValidationError(field, "must be at least 8 characters")
-    if len(value) > 128:
-        raise ValidationError(field, "must be at most 128 characters")
-    return value
-
-
-def amount(value: Any, field: str = "amount") -> Decimal:
-    """A positive money amount with at most 2 decimals, given as a JSON number or a string."""
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str, float)):
-        raise ValidationError(field, "must be a number or a numeric string, e.g. \"12.50\"")
+def _allowed_fields(model, path: tuple) -> list[str]:
     try:
-        dec = Decimal(value.strip()) if isinstance(value, str) else Decimal(str(value))
-    except InvalidOperation:
-        raise ValidationError(field, "must be a number, e.g. \"12.50\"") from None
-    if not dec.is_finite():
-        raise ValidationError(field, "must be a finite number")
-    if dec <= 0:
-        raise ValidationError(field, "must be greater than 0")
-    if dec > MAX_AMOUNT:
-        raise ValidationError(field, f"must be at most {MAX_AMOUNT}")
-    if dec != dec.quantize(Decimal("0.01")):
-        raise ValidationError(field, "must have at most 2 decimal places")
-    return dec.quantize(Decimal("0.01"))
+        for part in path:
+            if isinstance(part, int):
+                continue
+            annotation = model.model_fields[part].annotation
+            args = getattr(annotation, "__args__", None)
+            model = args[0] if args else annotation
+        return sorted(model.model_fields)
+    except (AttributeError, KeyError, TypeError, IndexError):
+        return []
 
 
-def date(value: Any, field: str = "date") -> dt.date:
-    if not isinstance(value, str) or not DATE_RE.match(value):
-        raise ValidationError(field, "must be a date in YYYY-MM-DD format")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(field, "is not a valid calendar date") from None
+# ------------------------------------------------------------------ JSON depth
+def json_depth(text: str) -> int:
+    """How deeply arrays/objects nest in a JSON text (strings skipped). Linear; no recursion."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
-def month(value: Any, field: str = "month") -> dt.date:
-    """'YYYY-MM' -> the first day of that month."""
-    m = MONTH_RE.match(value) if isinstance(value, str) else None
-    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1:
-        raise ValidationError(field, "must be a month in YYYY-MM format")
-    return dt.date(int(m.group(1)), int(m.group(2)), 1)
+def check_json_depth(text: str) -> None:
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth(text) > MAX_JSON_DEPTH:
+        raise ValidationError("body", f"JSON nests deeper than {MAX_JSON_DEPTH} levels")
 
 
-def next_month(first: dt.date) -> dt.date:
-    return dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-
-
-def ident(value: Any, field: str, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
-        raise ValidationError(field, "must be a positive integer id")
-    return value
-
-
-def query_int(name: str, default: int, minimum: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not minimum <= int(raw) <= maximum:
-        raise ValidationError(name, f"must be an integer between {minimum} and {maximum}")
-    return int(raw)
-
-
-def query_id(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit() or not 0 < int(raw) < 2**31:
-        raise ValidationError(name, "must be a positive integer id")
-    return int(raw)
+# ------------------------------------------------------------------ passwords
+def check_password_strength(password: str, email: str, name: str | None = None, field: str = "password") -> None:
+    """Refuses the email itself and guessable passwords (zxcvbn's lists of common passwords, words,
+    names, keyboard patterns, repeats, dates), saying why."""
+    local = email.split("@", 1)[0]
+    folded = password.casefold()
+    if folded == email.casefold() or (len(local) >= 4 and local.casefold() in folded and len(folded) - len(local) < 6):
+        raise ValidationError(field, "must not be your email address or contain its name part")
+    inputs: list[Any] = [email, local] + ([name] if name else [])
+    result = zxcvbn(password[:64], user_inputs=inputs)
+    if result["score"] < MIN_PASSWORD_SCORE:
+        feedback = result.get("feedback") or {}
+        why = feedback.get("warning") or "it is too easy to guess"
+        hint = " ".join(feedback.get("suggestions") or [])
+        raise ValidationError(field, f"is too weak: {why.rstrip('.')}." + (f" {hint}" if hint else "")
+                              + " Use a longer passphrase of unrelated words.")

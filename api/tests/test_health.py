@@ -54,7 +54,7 @@ def test_health_db_not_answering_is_bounded_by_connect_timeout(migrated):
 
 def test_data_endpoints_report_503_when_db_unreachable(migrated):
     app = create_app(make_settings(database_url=f"postgresql://u:p@127.0.0.1:{free_port()}/db"))
-    resp = app.test_client().post("/api/auth/register", json={"email": "x@example.com", "password": "longenough"})
+    resp = app.test_client().post("/api/auth/register", json={"email": "x@example.com", "password": "a strong-enough passphrase"})
     assert resp.status_code == 503 and resp.get_json()["error"] == "database_unavailable"
 
 

@@ -41,7 +41,7 @@ def test_metrics_default_names_grouped_by_url_rule(client, alice):
     body = resp.get_data(as_text=True)
     assert "# TYPE flask_http_request_total counter" in body
     assert "# TYPE flask_http_request_duration_seconds histogram" in body
-    rule = "/api/transactions/<int:tx_id>"
+    rule = "/api/transactions/<id:tx_id>"
     assert sample(body, "flask_http_request_duration_seconds_count", path=rule, method="GET", status="200") >= 3
     assert sample(body, "flask_http_request_duration_seconds_count", path=rule, method="GET", status="404") >= 1
     client.get("/no/such/route/12345")
