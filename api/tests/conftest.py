@@ -9,7 +9,15 @@ import tempfile
 _METRICS_DIR = tempfile.mkdtemp(prefix="budget-api-test-metrics-")
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = _METRICS_DIR
 
+import http.client  # noqa: E402
 import itertools  # noqa: E402
+import json  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -91,3 +99,62 @@ def h(user: dict) -> dict:
 def count_rows(engine, table: str) -> int:
     with engine.connect() as conn:
         return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+# ------------------------------------------------------------------ a live server (real concurrency)
+API_DIR = Path(__file__).resolve().parent.parent
+
+
+class Live:
+    """The API under gunicorn (2 workers x 4 threads, as deployed) on the test database."""
+
+    def __init__(self, base: str):
+        self.base = base
+
+    def request(self, method: str, path: str, body=None, token: str | None = None, timeout: float = 30):
+        conn = http.client.HTTPConnection(self.base.split("//")[1], timeout=timeout)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, (json.loads(data) if data else None)
+
+    def register(self, email: str) -> str:
+        status, body = self.request("POST", "/api/auth/register", {"email": email, "password": "a live passphrase"})
+        assert status == 201, body
+        return body["access_token"]
+
+
+@pytest.fixture(scope="session")
+def live(migrated, tmp_path_factory):
+    work = tmp_path_factory.mktemp("live")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY=SECRET, FLASK_ENV="production",
+               GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="2", GUNICORN_THREADS="4",
+               GUNICORN_ACCESSLOG="", PROMETHEUS_MULTIPROC_DIR=str(work))
+    log = open(work / "gunicorn.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=API_DIR,
+                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Live(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if server.request("GET", "/api/health", timeout=2)[0] == 200:
+                break
+        except OSError:
+            pass
+        assert proc.poll() is None, (work / "gunicorn.log").read_text()
+        assert time.monotonic() < deadline, "gunicorn did not start"
+        time.sleep(0.2)
+    yield server
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+    log.seek(0)
+    output = log.read()
+    log.close()
+    assert "Traceback" not in output, output
