@@ -19,7 +19,7 @@ function init(args)
   create_ratio = tonumber(os.getenv("LOAD_CREATE_RATIO") or "0.3")
   creates_until = os.time() + tonumber(os.getenv("LOAD_CREATES_UNTIL") or "1e9")
   math.randomseed(os.time() * 1000 + tid)
-  token, registering, register_pending = nil, 0, false
+  token, registering, register_pending, register_sent = nil, 0, false, 0
   created, registered, listed, other = 0, 0, 0, 0
   ids = {}
 end
@@ -34,9 +34,11 @@ end
 function request()
   if token == nil then
     -- One registration in flight per thread: nginx limits POSTs to /api/auth/ per client address (burst
-    -- 10), so the thread's other connections check health meanwhile instead of registering too.
-    if not register_pending then
-      register_pending = true
+    -- 10), so the thread's other connections check health meanwhile instead of registering too. (A
+    -- registration not answered within 2 s is sent again: wrk calls request() once at start-up only to
+    -- check the script, and that request is never sent.)
+    if not register_pending or os.time() - register_sent >= 2 then
+      register_pending, register_sent = true, os.time()
       return register_request()
     end
     return wrk.format("GET", "/api/health")
