@@ -10,6 +10,7 @@ API's error body (``validation.py`` turns the first error into ``{error, message
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Optional
@@ -269,15 +270,25 @@ class BudgetPath(BaseModel):
     budget_id: PathId4
 
 
+class QueryModel(BaseModel):
+    """Query parameters. flask-openapi3 asks for the model's JSON schema on every request it validates;
+    the schema of a class never changes, so it is computed once (about 1 ms per list request saved)."""
+
+    @classmethod
+    @functools.cache
+    def model_json_schema(cls, *args, **kwargs):  # noqa: D102 - pydantic's, cached
+        return super().model_json_schema(*args, **kwargs)
+
+
 # Optional parameters default to None without being nullable (a query string cannot carry a null).
-class TransactionQuery(BaseModel):
+class TransactionQuery(QueryModel):
     month: MonthParam = None  # type: ignore[assignment]
     category_id: QueryId4 = None  # type: ignore[assignment]
     limit: query_int(1, 500) = 50
     offset: query_int(0, MAX_OFFSET) = 0
 
 
-class MonthQuery(BaseModel):
+class MonthQuery(QueryModel):
     month: MonthParam = None  # type: ignore[assignment]
 
 
