@@ -2,6 +2,9 @@
 # Runs the budget API's pytest suite (api/tests) against a real, throwaway PostgreSQL cluster:
 # initdb under .stack/test-pg, start it on a free loopback port, run pytest, stop it (trap).
 # Exits with pytest's exit code. Extra arguments go to pytest (e.g. -k health -x).
+# Then, against the same cluster, the schemathesis fuzz run (api/tests/fuzz/run.sh): API_FUZZ=quick (the
+# default without extra arguments: the bounded run of `make test`), long (`make fuzz-api`), off (the
+# default when arguments are given). API_PYTEST=0 skips pytest (make fuzz-api).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -72,8 +75,19 @@ export TEST_ADMIN_DATABASE_URL="postgresql://budget:$PASSWORD@127.0.0.1:$PORT/po
 export TEST_PG_CTL="$BASE/ctl.sh"
 unset PGPASSWORD DATABASE_URL PROMETHEUS_MULTIPROC_DIR
 
+fuzz=${API_FUZZ:-$([[ $# -eq 0 ]] && echo quick || echo off)}
+rc=0
 set +e
-(cd api && "$PY" -m pytest "$@")
-rc=$?
+if [[ ${API_PYTEST:-1} != 0 ]]; then
+  started=$SECONDS
+  (cd api && "$PY" -m pytest "$@")
+  rc=$?
+  echo "test-api: pytest exited $rc after $((SECONDS - started))s"
+fi
+if [[ $fuzz != off ]]; then
+  PYTHON=$PY bash api/tests/fuzz/run.sh "$fuzz"
+  frc=$?
+  ((rc != 0)) || rc=$frc
+fi
 set -e
 exit $rc
