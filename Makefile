@@ -57,6 +57,11 @@ test-manifests:
 test-api:
 	bash scripts/test-api.sh
 
+# The longer schemathesis run against the API (make test-api runs a 2-minute one after pytest).
+.PHONY: fuzz-api
+fuzz-api:
+	API_FUZZ=long API_PYTEST=0 bash scripts/test-api.sh
+
 # A few wasm-bindgen tests in headless Chromium (webdriver.json holds the flags).
 test-wasm:
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
