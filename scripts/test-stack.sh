@@ -151,5 +151,66 @@ get "$BASE_URL/api/auth/login" -H 'Content-Type: application/json' \
 t_login() { why="HTTP $code"; [[ $code == 200 ]]; }
 check "the user registered before the outage can log in" t_login
 
+# 9. brute force slowed at the door: nginx's limit_req on /api/auth/ (ConfigMap: burst 10, then 10/min per
+# client address). From a loopback address of its own (curl --interface), so that the bucket is full at
+# the start and no other test's logins are touched: the burst passes, then JSON 429s, then one request
+# per 6 s again.
+limit_addr=127.77.$((RANDOM % 256)).$((RANDOM % 254 + 1))
+login_from() {  # login_from ADDR: POST a login nginx must count (an empty body: Flask answers 400 at once)
+  get "$BASE_URL/api/auth/login" --interface "$1" -H 'Content-Type: application/json' -d '{}'
+}
+t_burst() {
+  local started=$SECONDS n=0
+  while ((n < 40)); do
+    login_from "$limit_addr"
+    [[ $code == 429 ]] && break
+    n=$((n + 1))
+  done
+  local allowed=$((11 + (SECONDS - started) / 6))  # the first request + a burst of 10 (+1 per 6 s spent)
+  why="$n requests passed before the first 429 (expected 11..$allowed; last HTTP $code)"
+  ((n >= 11 && n <= allowed)) && [[ $code == 429 ]]
+}
+check "rate limit: a burst of 11 logins from one address passes, then 429 ($limit_addr)" t_burst
+t_429_json() {
+  local retry
+  retry=$(curl -s -D - -o "$tmp/body" --max-time 10 --interface "$limit_addr" "$BASE_URL/api/auth/login" \
+            -H 'Content-Type: application/json' -d '{}' | tr -d '\r' | sed -n 's/^[Rr]etry-[Aa]fter: //p')
+  why="Retry-After '$retry', body $(head -c 200 "$tmp/body")"
+  [[ $retry == 6 && $(json 'j["error"], sorted(j)') == "too_many_requests ['error', 'message']" ]]
+}
+check "rate limit: the 429 is JSON {error, message} with Retry-After: 6" t_429_json
+t_others_free() {
+  local a b c
+  a=$(http_code "$BASE_URL/api/health" --interface "$limit_addr")
+  b=$(http_code "$BASE_URL/api/auth/google" --interface "$limit_addr")
+  login_from "127.78.$((RANDOM % 256)).$((RANDOM % 254 + 1))"; c=$code
+  why="health $a, GET /api/auth/google $b, login from another address $c"
+  [[ $a == 200 && $b == 200 && $c == 400 ]]
+}
+check "rate limit: only POSTs to /api/auth/ from that address are limited" t_others_free
+t_recovery() {
+  sleep 6.5  # one request's worth of the window (10 per minute)
+  login_from "$limit_addr"; local first=$code
+  login_from "$limit_addr"; local second=$code
+  why="after 6.5 s: $first, then $second"
+  [[ $first == 400 && $second == 429 ]]
+}
+check "rate limit: after the window one more login passes, the next is 429 again" t_recovery
+
+# 10. the API's headers and nginx's own errors under /api/
+curl -s -D "$tmp/headers" -o "$tmp/body" --max-time 10 "$BASE_URL/api/health" >/dev/null
+t_nostore() { why="$(grep -i '^cache-control' "$tmp/headers" | tr -d '\r')"; grep -qi '^cache-control: no-store' "$tmp/headers"; }
+check "API responses carry Cache-Control: no-store (through nginx)" t_nostore
+head -c 3000000 /dev/zero | tr '\0' 'x' >"$tmp/big"
+get "$BASE_URL/api/transactions" "${auth[@]}" --data-binary "@$tmp/big"
+t_413() { why="HTTP $code: $(head -c 120 "$tmp/body")"; [[ $code == 413 && $(json 'j["error"]') == payload_too_large ]]; }
+check "a body over nginx's 2 MiB limit -> JSON 413" t_413
+get "$BASE_URL/api/health" -H "X-Big: $(head -c 10000 /dev/zero | tr '\0' 'a')"
+t_400() { why="HTTP $code: $(head -c 120 "$tmp/body")"; [[ $code == 400 && $(json 'j["error"]') == bad_request ]]; }
+check "headers too large for nginx -> JSON 400" t_400
+get "$BASE_URL/api/openapi.json"
+t_openapi() { why="HTTP $code"; [[ $code == 200 && $(json 'j["openapi"][:2], len(j["paths"]) > 10') == '3. True' ]]; }
+check "GET /api/openapi.json through nginx: the OpenAPI 3 document" t_openapi
+
 echo "$passed passed, $failed failed"
 ((failed == 0))
