@@ -55,9 +55,7 @@ pub fn read_sources(paths: &[String], max_bytes: usize) -> Result<Vec<Source>, S
         .iter()
         .map(|f| {
             let bytes = fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-            let text =
-                String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8 text", f.display()))?;
-            Ok(Source::new(f.to_string_lossy().into_owned(), text))
+            Source::from_bytes(f.to_string_lossy().into_owned(), bytes).map_err(|e| e.to_string())
         })
         .collect()
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use explorer_core::graph::Graph;
+use explorer_core::problems::{Counts, Problem};
 use explorer_core::quantity::{format_cpu, format_memory};
 use explorer_core::relations::Family;
 use explorer_core::resources::ResourceTable;
@@ -165,41 +166,34 @@ pub fn resources_text(t: &ResourceTable) -> String {
     s
 }
 
-pub fn lint_text(g: &Graph, t: &ResourceTable, model: &Model) -> String {
+/// One line per problem, then a summary that counts exactly the lines above it.
+pub fn lint_text(problems: &[Problem], counts: &Counts, model: &Model, g: &Graph) -> String {
     let mut s = String::new();
-    for e in &model.errors {
-        let _ = writeln!(
-            s,
-            "error load {}:{} (document {}): {}",
-            e.path, e.line, e.doc_index, e.message
-        );
+    for p in problems {
+        let place = match (&p.object, &p.location) {
+            (Some(o), Some(l)) => format!("{o} ({}:{})", l.path, l.line),
+            (Some(o), None) => o.clone(),
+            (None, Some(l)) => format!("{}:{} (document {})", l.path, l.line, l.document),
+            (None, None) => "-".into(),
+        };
+        let _ = writeln!(s, "{} {} {place}: {}", p.severity, p.rule, p.message);
     }
-    for f in &g.findings {
-        let _ = writeln!(s, "{} {} {}: {}", f.severity, f.rule, f.object, f.message);
-    }
-    for r in &t.rows {
-        for m in &r.missing {
-            let _ = writeln!(s, "warning missing-resources {}: {m}", r.workload);
-        }
-    }
-    for e in &t.errors {
-        let _ = writeln!(
-            s,
-            "error invalid-quantity {}: {}: {}",
-            e.workload, e.container, e.message
-        );
-    }
-    let errors = model.errors.len()
-        + g.findings
-            .iter()
-            .filter(|f| f.severity == explorer_core::relations::Severity::Error)
-            .count();
     let _ = writeln!(
         s,
-        "{} objects, {} edges, {} findings, {errors} errors",
+        "{} objects, {} edges; {} problems: {} errors, {} warnings, {} info",
         model.objects.len(),
         g.edges.len(),
-        g.findings.len()
+        counts.total(),
+        counts.errors,
+        counts.warnings,
+        counts.infos
     );
+    s
+}
+
+pub fn lint_json(problems: &[Problem], counts: &Counts) -> String {
+    let mut s = serde_json::to_string_pretty(&json!({ "problems": problems, "counts": counts }))
+        .unwrap_or_default();
+    s.push('\n');
     s
 }

@@ -189,3 +189,134 @@ fn errors_go_to_stderr() {
     assert!(stderr(&o).contains("too large"));
     let _ = std::fs::remove_dir_all(tmp);
 }
+
+#[test]
+fn lint_counts_what_it_prints_and_fails_on_any_error() {
+    let tmp = temp_dir("lint");
+    // Only an invalid quantity: an error, so exit 1, and the summary says so.
+    std::fs::write(
+        tmp.join("q.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n      - name: c\n        image: web:1\n        resources: {requests: {cpu: lots, memory: 1Gi}, limits: {cpu: '1', memory: 1Gi}}\n",
+    )
+    .unwrap();
+    let o = explorer(&["lint", tmp.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    let (summary, problems) = lines.split_last().unwrap();
+    assert!(problems
+        .iter()
+        .any(|l| l.starts_with("error invalid-quantity Deployment/default/web")));
+    let errors = problems.iter().filter(|l| l.starts_with("error ")).count();
+    let warnings = problems
+        .iter()
+        .filter(|l| l.starts_with("warning "))
+        .count();
+    assert!(
+        summary.ends_with(&format!(
+            "{} problems: {errors} errors, {warnings} warnings, 0 info",
+            problems.len()
+        )),
+        "{summary}"
+    );
+    let json: Value = serde_json::from_str(&stdout(&explorer(&[
+        "lint",
+        "--json",
+        tmp.to_str().unwrap(),
+    ])))
+    .unwrap();
+    assert_eq!(json["counts"]["errors"].as_u64(), Some(errors as u64));
+    let _ = std::fs::remove_dir_all(tmp);
+}
+
+#[test]
+fn bundle_is_strict_unless_keep_going_and_then_carries_the_errors() {
+    let tmp = temp_dir("keep-going");
+    let src = tmp.join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: bad}\nspec: {replicas: two}\n",
+    )
+    .unwrap();
+    let file = tmp.join("bundle.yaml");
+    let o = explorer(&[
+        "bundle",
+        src.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("a.yaml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--keep-going"), "{}", stderr(&o));
+    assert!(!file.exists(), "no bundle on failure");
+
+    let o = explorer(&[
+        "bundle",
+        "--keep-going",
+        src.to_str().unwrap(),
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value =
+        serde_json::from_str(&stdout(&explorer(&["graph", file.to_str().unwrap()]))).unwrap();
+    let errors = v["load_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{v}");
+    assert!(errors[0]["path"].as_str().unwrap().ends_with("a.yaml"));
+    assert_eq!(errors[0]["line"], 8);
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("spec.replicas"));
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 1);
+    // lint of the bundle fails on the carried error too.
+    assert_eq!(
+        explorer(&["lint", file.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    let _ = std::fs::remove_dir_all(tmp);
+}
+
+#[test]
+fn typed_lists_load_like_list_with_item_lines() {
+    let tmp = temp_dir("lists");
+    std::fs::write(
+        tmp.join("roles.yaml"),
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleList\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n  metadata: {name: reader, namespace: mon}\n  rules: []\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n  metadata: {name: writer, namespace: mon}\n  rules: []\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBindingList\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: RoleBinding\n  metadata: {name: read, namespace: mon}\n  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n  subjects: []\n",
+    )
+    .unwrap();
+    let o = explorer(&["lint", tmp.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("broken-reference"), "{}", stdout(&o));
+    let v: Value =
+        serde_json::from_str(&stdout(&explorer(&["graph", tmp.to_str().unwrap()]))).unwrap();
+    let ids: Vec<&str> = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"Role/mon/reader")
+            && ids.contains(&"Role/mon/writer")
+            && ids.contains(&"RoleBinding/mon/read"),
+        "{ids:?}"
+    );
+    let _ = std::fs::remove_dir_all(tmp);
+}
+
+#[test]
+fn help_version_and_completions() {
+    let o = explorer(&["--version"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).starts_with("explorer "));
+    for cmd in ["bundle", "graph", "resources", "lint"] {
+        let o = explorer(&[cmd, "--help"]);
+        assert!(o.status.success(), "{cmd}");
+        assert!(stdout(&o).contains("Usage: explorer"), "{cmd}");
+    }
+    let o = explorer(&["completions", "bash"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("_explorer"));
+}

@@ -3,8 +3,9 @@
 
 use serde_yaml::{Mapping, Value};
 
+use crate::index::Index;
 use crate::model::{LoadError, Model};
-use crate::redact::{redact_model, redact_text};
+use crate::redact::{redact_text, redacted_value};
 
 /// `apiVersion` and `kind` of the bundle document that carries load errors to the SPA.
 pub const ERRORS_API_VERSION: &str = "explorer/v1";
@@ -95,10 +96,14 @@ fn errors_doc(errors: &[LoadError]) -> Option<String> {
 /// `# source: path#doc_index:line`, the k3d port mappings, and the load errors (a
 /// `LoadErrors` document; the CLI writes a bundle with errors only when asked to keep going).
 pub fn write_bundle(model: &Model) -> String {
-    let redacted = redact_model(model);
+    let index = Index::new(model);
     let mut out = String::from("# Redacted manifest bundle written by explorer: Secret values and URL credentials removed.\n");
-    for o in &redacted.objects {
-        let Ok(yaml) = o.body.to_value().and_then(|v| serde_yaml::to_string(&v)) else {
+    for o in &model.objects {
+        let value = redacted_value(o, &index);
+        if value.is_null() {
+            continue;
+        }
+        let Ok(yaml) = serde_yaml::to_string(&value) else {
             continue;
         };
         out.push_str("---\n# source: ");
@@ -110,7 +115,7 @@ pub fn write_bundle(model: &Model) -> String {
         out.push('\n');
         out.push_str(&yaml);
     }
-    if let Some(k3d) = k3d_doc(&redacted) {
+    if let Some(k3d) = k3d_doc(model) {
         out.push_str("---\n# source: k3d\n");
         out.push_str(&k3d);
     }

@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod netref;
 pub mod panel;
+pub mod problems;
 pub mod quantity;
 pub mod redact;
 pub mod relations;

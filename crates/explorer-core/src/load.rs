@@ -23,6 +23,29 @@ impl Source {
             text: text.into(),
         }
     }
+
+    /// A file's bytes as a source: UTF-8 (a byte-order mark is dropped later), or the error
+    /// a user sees for it, the same in the CLI and in the browser.
+    pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Result<Source, LoadError> {
+        let path = path.into();
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source { path, text }),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+                Err(LoadError {
+                    path,
+                    doc_index: 0,
+                    line,
+                    message: format!(
+                        "not UTF-8 text: invalid byte 0x{:02x} at offset {at}; Kubernetes manifests are UTF-8",
+                        bytes[at]
+                    ),
+                })
+            }
+        }
+    }
 }
 
 /// Limits applied while loading.
@@ -32,7 +55,13 @@ pub struct LoadOptions {
     pub max_total_bytes: usize,
     /// YAML nodes a document may expand to, per byte of its text (aliases included).
     pub node_budget_per_byte: usize,
+    /// Documents (in all files together) above which loading is refused.
+    pub max_documents: usize,
 }
+
+/// A whole cluster's manifests are a few thousand documents; 20,000 load in well under a
+/// second. Past that the diagram would be unreadable anyway.
+pub const DEFAULT_MAX_DOCUMENTS: usize = 20_000;
 
 /// 20 MB.
 pub const DEFAULT_MAX_TOTAL_BYTES: usize = 20 * 1000 * 1000;
@@ -42,6 +71,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_total_bytes: DEFAULT_MAX_TOTAL_BYTES,
             node_budget_per_byte: 4,
+            max_documents: DEFAULT_MAX_DOCUMENTS,
         }
     }
 }
@@ -70,9 +100,37 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
             ..Model::default()
         };
     }
+    // Split first (linear), so that a set with too many documents is refused before any is
+    // parsed.
+    let split: Vec<(&Source, Vec<Chunk<'_>>)> = sources
+        .iter()
+        .filter(|s| !is_kustomization_file(&s.path))
+        .map(|s| {
+            let text = s.text.strip_prefix('\u{feff}').unwrap_or(&s.text);
+            (s, split_documents(text))
+        })
+        .collect();
+    let documents: usize = split.iter().map(|(_, chunks)| chunks.len()).sum();
+    if documents > options.max_documents {
+        return Model {
+            errors: vec![LoadError {
+                path: sources.first().map(|s| s.path.clone()).unwrap_or_default(),
+                doc_index: 0,
+                line: 0,
+                message: format!(
+                    "too many documents: {documents} in {} file(s), the limit is {}; load a part of the set",
+                    sources.len(),
+                    options.max_documents
+                ),
+            }],
+            ..Model::default()
+        };
+    }
     let mut loader = Loader::new();
-    for source in sources {
-        loader.load_source(source, options);
+    for (source, chunks) in split {
+        for (doc_index, chunk) in chunks.into_iter().enumerate() {
+            loader.load_chunk(&source.path, doc_index, chunk, options);
+        }
     }
     loader.finish()
 }
@@ -118,16 +176,6 @@ impl Loader {
         }
     }
 
-    fn load_source(&mut self, source: &Source, options: &LoadOptions) {
-        if is_kustomization_file(&source.path) {
-            return;
-        }
-        let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
-        for (doc_index, chunk) in split_documents(text).into_iter().enumerate() {
-            self.load_chunk(&source.path, doc_index, chunk, options);
-        }
-    }
-
     fn error(&mut self, path: &str, doc_index: usize, line: usize, message: String) {
         self.errors.push(LoadError {
             path: path.to_string(),
@@ -156,11 +204,20 @@ impl Loader {
             Ok(v) => v,
             Err(e) => {
                 let line = e.line.map_or(chunk.line, |l| chunk.line + l - 1);
+                let tab = e
+                    .line
+                    .and_then(|l| chunk.text.lines().nth(l - 1))
+                    .is_some_and(|l| l.trim_start_matches(' ').starts_with('\t'));
+                let hint = if tab && e.message.contains("cannot start any token") {
+                    " (a tab indents this line: YAML indents with spaces only)"
+                } else {
+                    ""
+                };
                 self.error(
                     path,
                     doc_index,
                     line,
-                    format!("invalid YAML: {}", e.message),
+                    format!("invalid YAML: {}{hint}", e.message),
                 );
                 return;
             }

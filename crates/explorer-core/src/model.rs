@@ -159,6 +159,11 @@ fn typed<T: serde::de::DeserializeOwned>(
     value: serde_yaml::Value,
     text: &str,
 ) -> Result<T, (Option<usize>, String)> {
+    // The plain decode first (the common case); the path of a failure is found on a second
+    // pass, which `serde_path_to_error` tracks field by field.
+    if let Ok(t) = <T as serde::Deserialize>::deserialize(&value) {
+        return Ok(t);
+    }
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
         let line = serde_yaml::from_str::<T>(text)
             .err()

@@ -305,6 +305,17 @@ pub fn redact_object(o: &Object, index: &Index<'_>) -> Object {
     let mut out = o.clone();
     out.annotations = redact_map(&o.annotations);
     out.labels = redact_map(&o.labels);
+    // The round trip cannot fail for a value that came from the same type; if it ever did,
+    // nothing of the body is kept rather than an unredacted one.
+    out.body = o
+        .body
+        .with_value(redacted_value(o, index))
+        .unwrap_or(Body::Generic(Value::Null));
+    out
+}
+
+/// The redacted body of one object as YAML (what the bundle writes); see [`redact_object`].
+pub fn redacted_value(o: &Object, index: &Index<'_>) -> Value {
     let mut body = o.body.clone();
     match &mut body {
         Body::Secret(s) => {
@@ -332,21 +343,15 @@ pub fn redact_object(o: &Object, index: &Index<'_>) -> Object {
         }
         other => redact_sensitive_env(other),
     }
-    out.body = match body.to_value() {
-        Ok(mut v) => {
-            remove_last_applied(&mut v);
-            if matches!(body, Body::Generic(_)) {
-                redact_generic_secret(&o.kind, &mut v);
-            }
-            redact_strings(&mut v);
-            // The round trip cannot fail for a value that came from the same type; if it ever
-            // did, nothing of the body is served rather than an unredacted one.
-            body.with_value(v)
-                .unwrap_or_else(|_| Body::Generic(Value::Null))
-        }
-        Err(_) => Body::Generic(Value::Null),
+    let Ok(mut v) = body.to_value() else {
+        return Value::Null;
     };
-    out
+    remove_last_applied(&mut v);
+    if matches!(body, Body::Generic(_)) {
+        redact_generic_secret(&o.kind, &mut v);
+    }
+    redact_strings(&mut v);
+    v
 }
 
 /// Literal env values of variables named like secrets (`*_PASSWORD`, `*_TOKEN`, …).

@@ -87,6 +87,16 @@ pub const MAX_DEPTH: usize = 128;
 /// linear. Syntax errors are left to the real parse, which reports them with their line.
 pub fn check_depth(text: &str) -> Result<(), ParseError> {
     use std::mem::MaybeUninit;
+    // Every collection starts with an indicator: `[` or `{` (flow), `-` (block sequence), `:`
+    // or `?` (block mapping). A document with no more of them than the limit cannot nest
+    // deeper, and most manifests are such documents: no need to parse them twice.
+    let indicators = text
+        .bytes()
+        .filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?'))
+        .count();
+    if indicators <= MAX_DEPTH {
+        return Ok(());
+    }
     use unsafe_libyaml as sys;
     // SAFETY: the calls follow libyaml's protocol as serde_yaml's own wrapper does: the
     // parser is initialised before use and deleted once; `text` outlives the parser; an event
