@@ -208,13 +208,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def example(**values) -> ConfigDict:
+    """A valid request body, shown in the document (and sent by schemathesis' examples phase)."""
+    return ConfigDict(extra="forbid", json_schema_extra={"example": values})
+
+
 class RegisterIn(Strict):
+    model_config = example(email="ann@example.com", password="plum tractor vanilla", name="Ann")
     email: Email
     password: Password
     name: Optional[Text(1, 100)] = None
 
 
 class LoginIn(Strict):
+    model_config = example(email="ann@example.com", password="plum tractor vanilla")
     email: Email
     password: LoginPassword
 
@@ -224,10 +231,12 @@ class GoogleIn(Strict):
 
 
 class CategoryIn(Strict):
+    model_config = example(name="Groceries")
     name: Name
 
 
 class TransactionIn(Strict):
+    model_config = example(amount="12.50", date="2024-05-03", note="lunch")
     amount: Amount
     date: Date
     category_id: Optional[Id4] = None
@@ -247,6 +256,7 @@ class BulkIn(Strict):
 
 
 class BudgetIn(Strict):
+    model_config = example(category_id=1, month="2024-05", amount="300.00")
     category_id: Id4
     month: MonthParam
     amount: Amount
