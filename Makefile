@@ -13,7 +13,7 @@ BUNDLE    := public/manifests.yaml
 EXPLORER  := target/debug/explorer
 
 .PHONY: help deps demo down dist bundle fmt-check clippy test test-native test-manifests \
-        test-api test-wasm test-e2e test-stack bench load clean
+        test-api test-wasm test-e2e test-stack bench load clean fuzz
 
 help:
 	@echo "make demo   - run budget-app locally and open http://127.0.0.1:8889/explorer/"
@@ -46,10 +46,15 @@ clippy:
 	cargo clippy --locked -p explorer-core -p explorer-cli --all-targets -- -D warnings
 	cargo clippy --locked -p explorer --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-# The core twice: with the CLI's full serde decoder, and as the SPA builds it (lean decoder).
+# Native tests; the hostile corpus again in a release build, where its 1 s limit applies.
 test-native:
 	cargo test --locked -p explorer-core -p explorer-cli
-	cargo test --locked -p explorer-core --no-default-features
+	cargo test --locked --release -p explorer-core --test hostile -- --nocapture
+
+# The pipeline fuzz target (tests/robustness.rs) for longer: make fuzz FUZZ_CASES=100000
+FUZZ_CASES ?= 20000
+fuzz:
+	FUZZ_CASES=$(FUZZ_CASES) cargo test --locked --release -p explorer-core --test robustness -- --nocapture
 
 test-manifests:
 	bash scripts/check-manifests.sh
@@ -65,7 +70,7 @@ fuzz-api:
 # A few wasm-bindgen tests in headless Chromium (webdriver.json holds the flags).
 test-wasm:
 	CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
-	  cargo test --locked -p explorer --target wasm32-unknown-unknown --test wasm
+	  cargo test --locked -p explorer --profile wasm-test --target wasm32-unknown-unknown --test wasm -- --nocapture
 
 # Playwright in real Chromium against the real nginx of the local stack.
 test-e2e:

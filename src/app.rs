@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::manifests::provide_manifests;
-use crate::pages::{DiagramPage, NotFound, ResourcesPage};
+use crate::pages::{DiagramPage, FindingsBadge, FindingsPage, NotFound, ResourcesPage};
 use crate::route::{provide_router, use_router, BASE};
 
 /// The pages, by path below [`BASE`].
@@ -9,6 +9,7 @@ use crate::route::{provide_router, use_router, BASE};
 enum Page {
     Diagram,
     Resources,
+    Findings,
     NotFound,
 }
 
@@ -17,6 +18,7 @@ impl Page {
         match path {
             "/" => Page::Diagram,
             "/resources" => Page::Resources,
+            "/findings" => Page::Findings,
             _ => Page::NotFound,
         }
     }
@@ -34,6 +36,7 @@ pub fn App() -> impl IntoView {
             {move || match page.get() {
                 Page::Diagram => view! { <DiagramPage /> }.into_any(),
                 Page::Resources => view! { <ResourcesPage /> }.into_any(),
+                Page::Findings => view! { <FindingsPage /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </Shell>
@@ -41,7 +44,11 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn NavLink(path: &'static str, label: &'static str) -> impl IntoView {
+fn NavLink(
+    path: &'static str,
+    label: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
     let current = use_router().path();
     view! {
         <a
@@ -49,6 +56,7 @@ fn NavLink(path: &'static str, label: &'static str) -> impl IntoView {
             aria-current=move || (current.get() == path).then_some("page")
         >
             {label}
+            {children.map(|c| c())}
         </a>
     }
 }
@@ -65,6 +73,9 @@ fn Shell(children: Children) -> impl IntoView {
             <nav aria-label="Views">
                 <NavLink path="/" label="Diagram" />
                 <NavLink path="/resources" label="Resources" />
+                <NavLink path="/findings" label="Findings">
+                    <FindingsBadge />
+                </NavLink>
             </nav>
         </header>
         <main id="main">{children()}</main>

@@ -46,6 +46,26 @@ pub fn relative_to_base(path: &str) -> String {
     }
 }
 
+/// GETs `url` as bytes, aborting after `timeout_ms` (the caller decides how to decode them).
+pub async fn get_bytes(url: &str, timeout_ms: u32) -> Result<Vec<u8>, FetchError> {
+    let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
+    let response = Request::get(url)
+        .abort_signal(Some(&signal))
+        .send()
+        .await
+        .map_err(|e| classify(url, timeout_ms, &signal, e))?;
+    if !response.ok() {
+        return Err(FetchError::Status {
+            url: url.to_string(),
+            status: response.status(),
+        });
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| classify(url, timeout_ms, &signal, e))
+}
+
 /// GETs `url` as text, aborting after `timeout_ms`.
 pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);

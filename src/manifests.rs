@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use explorer_core::graph::{self, Graph};
 use explorer_core::load::{load_sources, Model, Source};
+use explorer_core::problems::{self, Counts, Problem};
 use explorer_core::resources::{self, ResourceTable};
 use leptos::prelude::*;
 
@@ -22,6 +23,9 @@ pub struct Loaded {
     pub model: Model,
     pub graph: Graph,
     pub resources: ResourceTable,
+    /// Every problem found (load errors, findings, invalid quantities), errors first.
+    pub problems: Vec<Problem>,
+    pub counts: Counts,
 }
 
 /// Why no model could be shown.
@@ -62,26 +66,35 @@ pub fn derive(origin: String, sources: &[Source]) -> LoadResult {
     }
     let graph = graph::build(&model);
     let resources = resources::table(&model);
+    let problems = problems::collect(&model, &graph, &resources);
+    let counts = Counts::of(&problems);
     Ok(Arc::new(Loaded {
         origin,
         model,
         graph,
         resources,
+        problems,
+        counts,
     }))
+}
+
+/// Bytes of a file to the derived model, as the CLI reads a file: the same UTF-8 check and
+/// the same messages.
+pub fn derive_bytes(origin: String, bytes: Vec<u8>) -> LoadResult {
+    match Source::from_bytes(origin.clone(), bytes) {
+        Ok(source) => derive(origin, &[source]),
+        Err(e) => Err(LoadFailure::Empty {
+            problems: vec![e.to_string()],
+        }),
+    }
 }
 
 async fn fetch_bundle() -> LoadResult {
     let url = fetch::relative_to_base(BUNDLE_PATH);
-    let text = fetch::get_text(&url, fetch::DEFAULT_TIMEOUT_MS)
+    let bytes = fetch::get_bytes(&url, fetch::DEFAULT_TIMEOUT_MS)
         .await
         .map_err(LoadFailure::Fetch)?;
-    derive(
-        BUNDLE_PATH.to_string(),
-        &[Source {
-            path: BUNDLE_PATH.to_string(),
-            text,
-        }],
-    )
+    derive_bytes(BUNDLE_PATH.to_string(), bytes)
 }
 
 #[derive(Clone, Copy)]

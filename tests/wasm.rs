@@ -107,3 +107,83 @@ fn the_router_keeps_the_selection_in_the_url() {
         assert_eq!(location.pathname().unwrap(), format!("{BASE}/resources"));
     });
 }
+
+/// The browser reads the same bad documents with the same messages and lines as the CLI:
+/// both compare with `tests/decode-errors/bad.expected`.
+#[wasm_bindgen_test]
+fn load_errors_in_the_browser_match_the_cli() {
+    let path = "tests/decode-errors/bad.yaml";
+    let bytes = include_bytes!("decode-errors/bad.yaml").to_vec();
+    let loaded = explorer::manifests::derive_bytes(path.into(), bytes).expect("some objects load");
+    let got: Vec<String> = loaded
+        .model
+        .errors
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} (document {}): {}",
+                e.path, e.line, e.doc_index, e.message
+            )
+        })
+        .collect();
+    let expected: Vec<&str> = include_str!("decode-errors/bad.expected").lines().collect();
+    assert_eq!(got, expected);
+    // Every load error is among the problems the findings view lists.
+    let listed = loaded.problems.iter().filter(|p| p.rule == "load").count();
+    assert_eq!(listed, expected.len());
+}
+
+#[path = "../crates/explorer-core/tests/support/hostile.rs"]
+mod hostile;
+
+/// The hostile corpus through the page's own pipeline (bytes → model → graph → resources →
+/// problems), timed with the Performance API. Each loads or is refused within 1 s in an
+/// optimised build (`make test-wasm` builds the `wasm-test` profile); prints the times.
+#[wasm_bindgen_test]
+fn hostile_inputs_load_or_are_refused_in_time_in_chromium() {
+    use hostile::{corpus, Expect};
+    let perf = web_sys::window().unwrap().performance().unwrap();
+    let limit_ms = if cfg!(debug_assertions) {
+        20_000.0
+    } else {
+        1_000.0
+    };
+    let mut failures = Vec::new();
+    for h in corpus() {
+        let size = h.bytes.len();
+        let start = perf.now();
+        let result = explorer::manifests::derive_bytes(h.name.to_string(), h.bytes);
+        let took = perf.now() - start;
+        let (objects, first) = match &result {
+            Ok(l) => (
+                l.model.objects.len(),
+                l.model
+                    .errors
+                    .first()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default(),
+            ),
+            Err(e) => (0, e.to_string()),
+        };
+        web_sys::console::log_1(
+            &format!(
+                "hostile (chromium): {:<40} {size:>10} B {took:>8.1} ms  {objects} objects",
+                h.name
+            )
+            .into(),
+        );
+        if took > limit_ms {
+            failures.push(format!("{}: {took:.0} ms", h.name));
+        }
+        match h.expect {
+            Expect::Loads(n) if objects < n => {
+                failures.push(format!("{}: {objects} objects", h.name))
+            }
+            Expect::Refused(text) if objects > 0 || !first.contains(text) => {
+                failures.push(format!("{}: {first:?} lacks {text:?}", h.name))
+            }
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}

@@ -1,7 +1,9 @@
 mod diagram;
+mod findings;
 mod resources;
 
 pub use diagram::DiagramPage;
+pub use findings::{FindingsBadge, FindingsPage};
 pub use resources::{ResourceTable, ResourcesPage};
 
 use leptos::prelude::*;

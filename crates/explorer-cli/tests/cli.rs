@@ -320,3 +320,35 @@ fn help_version_and_completions() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("_explorer"));
 }
+
+/// The CLI's load errors for `tests/decode-errors/bad.yaml` are exactly `bad.expected`; the
+/// browser's wasm test compares its own with the same file, so both report the same.
+#[test]
+fn load_errors_match_the_golden_file_the_browser_also_checks() {
+    let o = Command::new(env!("CARGO_BIN_EXE_explorer"))
+        .current_dir(repo())
+        .args(["lint", "--json", "tests/decode-errors/bad.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["rule"] == "load")
+        .map(|p| {
+            let l = &p["location"];
+            format!(
+                "{}:{} (document {}): {}",
+                l["path"].as_str().unwrap(),
+                l["line"],
+                l["document"],
+                p["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let expected =
+        std::fs::read_to_string(repo().join("tests/decode-errors/bad.expected")).unwrap();
+    assert_eq!(got, expected.lines().collect::<Vec<_>>());
+}

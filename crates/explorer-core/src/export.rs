@@ -3,7 +3,22 @@
 
 use std::fmt::Write;
 
-use crate::panel::esc;
+use crate::panel::esc as esc_html;
+
+/// Escapes text for SVG (XML 1.0): as for HTML, and the control characters XML cannot hold
+/// at all, not even as references, become U+FFFD, so the file always parses.
+fn esc(s: &str) -> String {
+    esc_html(s)
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
 use crate::relations::Family;
 use crate::scene::{PlacedNode, Scene};
 use crate::view::Role;

@@ -217,7 +217,7 @@ impl Loader {
                     path,
                     doc_index,
                     line,
-                    format!("invalid YAML: {}{hint}", e.message),
+                    format!("invalid YAML: {}{hint}", without_position(&e.message)),
                 );
                 return;
             }
@@ -356,7 +356,7 @@ impl Loader {
                     path,
                     doc_index,
                     line,
-                    format!("invalid {kind} {name}: {message}"),
+                    format!("invalid {kind} {name}: {}", without_position(&message)),
                 );
                 return;
             }
@@ -432,6 +432,26 @@ fn string_map(v: Option<&Value>) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// serde_yaml's ` at line L column C` counts lines inside the document; the error already
+/// carries the line in the file, so only the column is kept.
+fn without_position(message: &str) -> String {
+    let Some(at) = message.find(" at line ") else {
+        return message.to_string();
+    };
+    let rest = &message[at + " at line ".len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let Some(col) = rest[digits..].strip_prefix(" column ") else {
+        return message.to_string();
+    };
+    let col_digits = col.bytes().take_while(u8::is_ascii_digit).count();
+    format!(
+        "{} (column {}){}",
+        &message[..at],
+        &col[..col_digits],
+        &col[col_digits..]
+    )
 }
 
 /// The 1-based lines (inside `text`) where the `n` entries of a top-level block sequence

@@ -97,31 +97,32 @@ pub fn check_depth(text: &str) -> Result<(), ParseError> {
     if indicators <= MAX_DEPTH {
         return Ok(());
     }
-    use unsafe_libyaml as sys;
+    use unsafe_libyaml as unsafe_yaml;
     // SAFETY: the calls follow libyaml's protocol as serde_yaml's own wrapper does: the
     // parser is initialised before use and deleted once; `text` outlives the parser; an event
     // is deleted only after a successful `yaml_parser_parse` filled it.
     unsafe {
-        let mut parser: Box<MaybeUninit<sys::yaml_parser_t>> = Box::new(MaybeUninit::uninit());
+        let mut parser: Box<MaybeUninit<unsafe_yaml::yaml_parser_t>> =
+            Box::new(MaybeUninit::uninit());
         let parser = parser.as_mut_ptr();
-        if sys::yaml_parser_initialize(parser).fail {
+        if unsafe_yaml::yaml_parser_initialize(parser).fail {
             return Ok(());
         }
-        sys::yaml_parser_set_encoding(parser, sys::YAML_UTF8_ENCODING);
-        sys::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        unsafe_yaml::yaml_parser_set_encoding(parser, unsafe_yaml::YAML_UTF8_ENCODING);
+        unsafe_yaml::yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
         let mut depth = 0usize;
         let mut result = Ok(());
         loop {
-            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
+            let mut event = MaybeUninit::<unsafe_yaml::yaml_event_t>::uninit();
             let event = event.as_mut_ptr();
-            if sys::yaml_parser_parse(parser, event).fail {
+            if unsafe_yaml::yaml_parser_parse(parser, event).fail {
                 break;
             }
             let kind = (*event).type_;
             let line = (*event).start_mark.line as usize + 1;
-            sys::yaml_event_delete(event);
+            unsafe_yaml::yaml_event_delete(event);
             match kind {
-                sys::YAML_SEQUENCE_START_EVENT | sys::YAML_MAPPING_START_EVENT => {
+                unsafe_yaml::YAML_SEQUENCE_START_EVENT | unsafe_yaml::YAML_MAPPING_START_EVENT => {
                     depth += 1;
                     if depth > MAX_DEPTH {
                         result = Err(ParseError {
@@ -133,14 +134,14 @@ pub fn check_depth(text: &str) -> Result<(), ParseError> {
                         break;
                     }
                 }
-                sys::YAML_SEQUENCE_END_EVENT | sys::YAML_MAPPING_END_EVENT => {
+                unsafe_yaml::YAML_SEQUENCE_END_EVENT | unsafe_yaml::YAML_MAPPING_END_EVENT => {
                     depth = depth.saturating_sub(1)
                 }
-                sys::YAML_STREAM_END_EVENT => break,
+                unsafe_yaml::YAML_STREAM_END_EVENT => break,
                 _ => {}
             }
         }
-        sys::yaml_parser_delete(parser);
+        unsafe_yaml::yaml_parser_delete(parser);
         result
     }
 }

@@ -49,7 +49,7 @@ fn base64(bytes: &[u8]) -> String {
 /// args, a shell command, and a custom resource.
 fn manifests(url: &str) -> String {
     let meta = |name: &str| map(&[("name", s(name)), ("namespace", s("shop"))]);
-    let docs = vec![
+    let docs = [
         map(&[
             ("apiVersion", s("v1")),
             ("kind", s("Service")),

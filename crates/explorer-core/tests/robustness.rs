@@ -124,14 +124,21 @@ fn yamlish() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // `make fuzz` runs more cases (FUZZ_CASES); `make test` runs 300.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn never_panics_on_yamlish_input(a in yamlish(), b in ".{0,200}") {
         let m = load_sources(&[src("a.yaml", &a), src("b.yaml", &b)]);
         let g = build(&m);
         let _ = table(&m);
-        let _ = explorer_core::bundle::write_bundle(&m);
+        let bundle = explorer_core::bundle::write_bundle(&m);
+        // The bundle always reads back, with no more objects than went in.
+        let back = load_sources(&[src("bundle.yaml", &bundle)]);
+        prop_assert!(back.objects.len() <= m.objects.len());
         prop_assert!(g.nodes.windows(2).all(|w| w[0].id < w[1].id));
     }
 }
