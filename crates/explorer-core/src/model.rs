@@ -159,18 +159,13 @@ fn typed<T: serde::de::DeserializeOwned>(
     value: serde_yaml::Value,
     text: &str,
 ) -> Result<T, (Option<usize>, String)> {
-    // The plain decode first (the common case); the path of a failure is found on a second
-    // pass, which `serde_path_to_error` tracks field by field.
-    if let Ok(t) = <T as serde::Deserialize>::deserialize(&value) {
-        return Ok(t);
-    }
+    // One decode per kind, through `serde_path_to_error`, so a failure names its field
+    // (`spec.replicas: …`). One instantiation of each type's decoder keeps the wasm small:
+    // the line is found from that path in the text rather than by decoding the text again.
     serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let line = serde_yaml::from_str::<T>(text)
-            .err()
-            .and_then(|e2| e2.location().map(|l| l.line()));
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
-        // The path of the offending field, as `kubectl` names it (`spec.replicas: …`).
+        let line = line_of_path(text, &path);
         let message = if path.is_empty() || path == "." {
             inner
         } else {
@@ -178,6 +173,59 @@ fn typed<T: serde::de::DeserializeOwned>(
         };
         (line, message)
     })
+}
+
+/// The 1-based line in `text` of the field at `path` (`spec.template.spec.containers[1].image`):
+/// each key is looked for after the line of the one before it, and an index `[n]` moves to the
+/// n-th entry of the block sequence that follows. `None` when a key is not found (flow style,
+/// quoted keys): the error then points at the document. Linear in the text.
+fn line_of_path(text: &str, path: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut at = 0usize;
+    let mut found = None;
+    for seg in path.split('.') {
+        let mut parts = seg.split('[');
+        let key = parts.next().unwrap_or_default();
+        if !key.is_empty() {
+            let needle = format!("{key}:");
+            let i = (at..lines.len()).find(|&i| {
+                let t = lines[i].trim_start().trim_start_matches("- ");
+                t.starts_with(&needle)
+                    || lines[i].contains(&format!(" {needle}"))
+                    || lines[i].contains(&format!("{{{needle}"))
+            })?;
+            at = i;
+            found = Some(i + 1);
+        }
+        for index in parts {
+            let n: usize = index.trim_end_matches(']').parse().ok()?;
+            let first = (at + 1..lines.len()).find(|&i| lines[i].trim_start().starts_with('-'))?;
+            let col = indent(lines[first]);
+            let mut seen = 0;
+            let mut i = first;
+            loop {
+                let l = lines.get(i)?;
+                let t = l.trim_start();
+                if !t.is_empty() && !t.starts_with('#') {
+                    if indent(l) < col {
+                        return found;
+                    }
+                    if indent(l) == col && t.starts_with('-') {
+                        if seen == n {
+                            break;
+                        }
+                        seen += 1;
+                    }
+                }
+                i += 1;
+            }
+            // The entry's own line holds its first key; search from there.
+            at = i;
+            found = Some(i + 1);
+        }
+    }
+    found
 }
 
 /// One loaded Kubernetes object.
