@@ -42,7 +42,8 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        resp = jsonify(_body(exc.name.lower().replace(" ", "_"), exc.description or exc.name))
+        field = "body" if exc.code == 413 else None  # the only part of the request a 413 can be about
+        resp = jsonify(_body(exc.name.lower().replace(" ", "_"), exc.description or exc.name, field))
         for name, value in exc.get_headers():  # e.g. Allow on a 405
             if name.lower() != "content-type":
                 resp.headers[name] = value

@@ -74,10 +74,12 @@ def Text(min_len: int = 1, max_len: int = 255, strip: bool = True, pattern: str 
 
 
 def _email(value: Any) -> str:
-    value = _text(1, 254)(value)
+    value = _text(1, 254)(value).lower()  # lower() can lengthen a string ("İ" -> "i̇"): measure after it
+    if len(value) > 254:
+        fail("too_long", "must be at most 254 characters")
     if not _EMAIL.fullmatch(value):
         fail("email", "must be a valid email address")
-    return value.lower()
+    return value
 
 
 Email = Annotated[str, BeforeValidator(_email),

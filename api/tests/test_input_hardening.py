@@ -71,6 +71,18 @@ def test_nul_and_surrogates_in_resource_strings_are_400(client, alice, raw_engin
     assert count_rows(raw_engine, "transactions") == 0 and count_rows(raw_engine, "budgets") == 0
 
 
+def test_email_that_lengthens_when_lowercased_is_400_not_500(client, raw_engine):
+    email = "a@" + "İ" * 240 + ".com"  # 246 characters; lower() makes it 486
+    assert_field_error(client.post("/api/auth/register", json={"email": email, "password": "a fine passphrase"}),
+                       "email")
+    assert count_rows(raw_engine, "users") == 0
+
+
+def test_oversized_body_is_json_413_naming_the_body(client):
+    resp = client.post("/api/auth/login", data=b"x" * (1024 * 1024 + 1), content_type="application/json")
+    assert resp.status_code == 413 and resp.get_json()["field"] == "body"
+
+
 def test_nul_in_query_and_path_is_400_or_404(client, alice):
     assert_field_error(client.get("/api/transactions?month=2024-05%00", headers=h(alice)), "month")
     assert client.get("/api/transactions/1%00", headers=h(alice)).status_code == 404  # no such route
