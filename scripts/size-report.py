@@ -10,7 +10,7 @@ import os
 import pathlib
 import sys
 
-BUDGET = int(os.environ.get("SIZE_BUDGET_BYTES", "400000"))
+BUDGET = int(os.environ.get("SIZE_BUDGET_BYTES", "700000"))
 dist = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
 total = 0
 for f in sorted(dist.iterdir()):
