@@ -54,12 +54,12 @@ def clean_text(value: Any) -> str:
 def _text(min_len: int, max_len: int, strip: bool = True):
     def check(value: Any) -> str:
         value = clean_text(value)
+        if len(value) > max_len:  # as given (the document's maxLength), before any stripping
+            fail("too_long", f"must be at most {max_len} characters")
         if strip:
             value = value.strip()
         if len(value) < min_len:
             fail("too_short", "must not be empty" if min_len == 1 else f"must be at least {min_len} characters")
-        if len(value) > max_len:
-            fail("too_long", f"must be at most {max_len} characters")
         return value
     return check
 

@@ -23,29 +23,26 @@ class ValidationError(Exception):
         self.message = message
 
 
-def field_name(loc: tuple, prefix: str = "") -> str:
-    """('transactions', 2, 'amount') -> 'transactions[2].amount'; () -> the prefix, or 'body'."""
+def field_name(loc: tuple) -> str:
+    """('transactions', 2, 'amount') -> 'transactions[2].amount'."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    if prefix:
-        return prefix + ("." + out if out and not out.startswith("[") else out)
-    return out or "body"
+    return out
 
 
+NOT_AN_OBJECT = "expected a JSON object (Content-Type: application/json)"
+# pydantic's own error types -> the API's wording; the schemas' custom errors carry their message already
 _MESSAGES = {
     "missing": "is required",
-    "extra_forbidden": None,  # built below: names the allowed fields
     "model_type": "expected a JSON object",
     "model_attributes_type": "expected a JSON object",
     "dict_type": "expected a JSON object",
     "list_type": "must be a list",
-    "too_short": None,
-    "too_long": None,
-    "json_invalid": "expected a JSON object (Content-Type: application/json)",
+    "json_invalid": NOT_AN_OBJECT,
 }
 
 
@@ -65,10 +62,10 @@ def from_pydantic(exc: pydantic.ValidationError, model: type[pydantic.BaseModel]
         message = "unknown field; allowed: " + ", ".join(allowed) if allowed else "unknown field"
     elif kind in ("too_short", "too_long") and loc and loc[-1] == "transactions":
         message = "must be a list of 1 to 1000 transactions"
-    elif kind in _MESSAGES and _MESSAGES[kind]:
+    elif not loc:  # the body itself: missing, not JSON, or not an object
+        message = NOT_AN_OBJECT
+    elif kind in _MESSAGES:
         message = _MESSAGES[kind]
-        if not loc and kind != "json_invalid":
-            message = "expected a JSON object (Content-Type: application/json)"
     else:
         message = err["msg"]
         message = message[0].lower() + message[1:] if message else "is invalid"
