@@ -147,6 +147,8 @@ test('hostile names: no script runs, every view shows the text exactly, the SVG 
   assert.deepEqual(parsed, { ok: true, scripts: 0, found: true });
   await page.screenshot({ path: `${ARTIFACTS}/hostile-names.png`, fullPage: true });
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
-  assert.deepEqual(problems.filter((p) => !p.includes('manifests')), []);
+  // Parsing the exported file (it embeds a <style>) makes the page's CSP report the blocked
+  // inline style: the policy working, not a problem of the page.
+  assert.deepEqual(problems.filter((p) => !p.includes('Content Security Policy')), []);
   await context.close();
 });
