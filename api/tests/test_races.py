@@ -15,7 +15,7 @@ from sqlalchemy import text
 ROUNDS = 25
 
 
-def wait_until_blocked(raw_engine, timeout=10.0):
+def wait_until_blocked(raw_engine, timeout=30.0):  # an upper bound for "eventually"
     """Until a backend of the API waits for a lock (our request reached the locked row)."""
     deadline = time.monotonic() + timeout
     with raw_engine.connect() as conn:
