@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None) -> OpenAPI:
                   validation_error_callback=_validation_error, doc_ui=False)
     app.json = JSONProvider(app)
     app.url_map.converters["id"] = IdConverter
+    app.before_request(auth.authenticate)  # the token first, then the request's parameters
     app.before_request(_check_request_line)
     app.config.update(SETTINGS=settings, SECRET_KEY=settings.secret_key, JSON_SORT_KEYS=False,
                       MAX_CONTENT_LENGTH=1024 * 1024, DEBUG=settings.env == "development")

@@ -257,3 +257,18 @@ def test_openapi_document_describes_every_route_from_the_validating_schemas(clie
     assert doc["paths"]["/api/transactions/{tx_id}"]["get"]["security"] == [{"bearerAuth": []}]
     links = doc["paths"]["/api/categories"]["post"]["responses"]["201"]["links"]
     assert links["GetCategory"]["operationId"] == "getCategory"
+
+
+def test_every_operation_with_security_refuses_a_request_without_token(client, app):
+    """The token is checked before the parameters: even an invalid request is a 401 without one."""
+    doc = json.loads(client.get("/api/openapi.json").get_data(as_text=True))
+    secured = [(path, method) for path, item in doc["paths"].items() for method, op in item.items()
+               if op.get("security")]
+    assert len(secured) >= 20
+    for path, method in secured:
+        url = path.replace("{category_id}", "abc1").replace("{tx_id}", "99999999999999999999999") \
+                  .replace("{budget_id}", "0")
+        resp = client.open(url, method=method.upper(), data="{not json", content_type="application/json")
+        assert resp.status_code in (401, 404), (method, url, resp.status_code)  # 404: "abc1" is no id route
+        if "{category_id}" not in path:
+            assert resp.status_code == 401 and resp.get_json()["error"] == "unauthorized", (method, url)
