@@ -23,6 +23,7 @@ def wait_until_blocked(raw_engine, timeout=30.0):  # an upper bound for "eventua
             waiting = conn.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'budget-api' "
                 "AND wait_event_type = 'Lock'")).scalar_one()
+            conn.rollback()  # pg_stat_activity is a snapshot per transaction: take a fresh one each time
             if waiting:
                 return
             time.sleep(0.02)
