@@ -46,8 +46,12 @@ pub fn relative_to_base(path: &str) -> String {
     }
 }
 
-/// GETs `url` as bytes, aborting after `timeout_ms` (the caller decides how to decode them).
-pub async fn get_bytes(url: &str, timeout_ms: u32) -> Result<Vec<u8>, FetchError> {
+/// Sends a GET to `url` with an `AbortSignal` that fires after `timeout_ms`; a non-2xx answer
+/// is a [`FetchError::Status`].
+async fn send(
+    url: &str,
+    timeout_ms: u32,
+) -> Result<(gloo_net::http::Response, web_sys::AbortSignal), FetchError> {
     let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
     let response = Request::get(url)
         .abort_signal(Some(&signal))
@@ -60,6 +64,12 @@ pub async fn get_bytes(url: &str, timeout_ms: u32) -> Result<Vec<u8>, FetchError
             status: response.status(),
         });
     }
+    Ok((response, signal))
+}
+
+/// GETs `url` as bytes, aborting after `timeout_ms` (the caller decides how to decode them).
+pub async fn get_bytes(url: &str, timeout_ms: u32) -> Result<Vec<u8>, FetchError> {
+    let (response, signal) = send(url, timeout_ms).await?;
     response
         .binary()
         .await
@@ -68,18 +78,7 @@ pub async fn get_bytes(url: &str, timeout_ms: u32) -> Result<Vec<u8>, FetchError
 
 /// GETs `url` as text, aborting after `timeout_ms`.
 pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> {
-    let signal = web_sys::AbortSignal::timeout_with_u32(timeout_ms);
-    let response = Request::get(url)
-        .abort_signal(Some(&signal))
-        .send()
-        .await
-        .map_err(|e| classify(url, timeout_ms, &signal, e))?;
-    if !response.ok() {
-        return Err(FetchError::Status {
-            url: url.to_string(),
-            status: response.status(),
-        });
-    }
+    let (response, signal) = send(url, timeout_ms).await?;
     response
         .text()
         .await

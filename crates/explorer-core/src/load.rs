@@ -85,20 +85,22 @@ pub fn load_sources(sources: &[Source]) -> Model {
 /// stop the others. Objects are sorted by id; a duplicate id keeps the first object.
 pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
     let total: usize = sources.iter().map(|s| s.text.len()).sum();
+    // A whole input refused before any of it is parsed: one error, at line 0.
+    let refused = |message: String| Model {
+        errors: vec![LoadError {
+            path: sources.first().map(|s| s.path.clone()).unwrap_or_default(),
+            doc_index: 0,
+            line: 0,
+            message,
+        }],
+        ..Model::default()
+    };
     if total > options.max_total_bytes {
-        return Model {
-            errors: vec![LoadError {
-                path: sources.first().map(|s| s.path.clone()).unwrap_or_default(),
-                doc_index: 0,
-                line: 0,
-                message: format!(
-                    "input too large: {total} bytes in {} file(s), the limit is {} bytes",
-                    sources.len(),
-                    options.max_total_bytes
-                ),
-            }],
-            ..Model::default()
-        };
+        return refused(format!(
+            "input too large: {total} bytes in {} file(s), the limit is {} bytes",
+            sources.len(),
+            options.max_total_bytes
+        ));
     }
     // Split first (linear), so that a set with too many documents is refused before any is
     // parsed.
@@ -112,19 +114,11 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
         .collect();
     let documents: usize = split.iter().map(|(_, chunks)| chunks.len()).sum();
     if documents > options.max_documents {
-        return Model {
-            errors: vec![LoadError {
-                path: sources.first().map(|s| s.path.clone()).unwrap_or_default(),
-                doc_index: 0,
-                line: 0,
-                message: format!(
-                    "too many documents: {documents} in {} file(s), the limit is {}; load a part of the set",
-                    sources.len(),
-                    options.max_documents
-                ),
-            }],
-            ..Model::default()
-        };
+        return refused(format!(
+            "too many documents: {documents} in {} file(s), the limit is {}; load a part of the set",
+            sources.len(),
+            options.max_documents
+        ));
     }
     let mut loader = Loader::new();
     for (source, chunks) in split {
