@@ -34,21 +34,28 @@ $(EXPLORER): $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.lock
 bundle: $(EXPLORER)
 	$(EXPLORER) bundle $(K8S_DIR) -o $(BUNDLE)
 
+# The release build. index.html gets the first frame of the diagram, drawn from k8s/ by the
+# same writer as the page (on screen before the wasm has loaded); app.html, the fallback
+# for every other route, has none. Every text asset gets a .gz beside it (nginx gzip_static).
 dist: bundle
 	trunk build --release --locked
 	python3 scripts/externalize-boot-script.py dist
+	cp dist/index.html dist/app.html
+	$(EXPLORER) render $(K8S_DIR) --first-frame -o dist/index.html
+	find dist -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.yaml' -o -name '*.svg' \) \
+	  -exec gzip -9 -k -f -n {} \;
 	@python3 scripts/size-report.py dist
 
 fmt-check:
 	cargo fmt --all --check
 
 clippy:
-	cargo clippy --locked -p explorer-core -p explorer-cli --all-targets -- -D warnings
+	cargo clippy --locked -p explorer-core -p explorer-view -p explorer-cli --all-targets -- -D warnings
 	cargo clippy --locked -p explorer --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # Native tests; the hostile corpus again in a release build, where its 1 s limit applies.
 test-native:
-	cargo test --locked -p explorer-core -p explorer-cli
+	cargo test --locked -p explorer-core -p explorer-view -p explorer-cli
 	cargo test --locked --release -p explorer-core --test hostile -- --nocapture
 
 # The pipeline fuzz target (tests/robustness.rs) for longer: make fuzz FUZZ_CASES=100000
@@ -94,7 +101,7 @@ down:
 
 bench:
 	cargo run --release --locked -p explorer-core --example bench
-	cargo run --release --locked -p explorer-core --example layout_bench
+	cargo run --release --locked -p explorer-view --example layout_bench
 
 load:
 	bash scripts/load-test.sh

@@ -86,8 +86,18 @@ if [[ -f $dist/index.html ]]; then
   t_spa() { why="HTTP $code"; [[ $code == 200 ]] && cmp -s "$tmp/body" "$dist/index.html"; }
   check "GET /explorer/ serves dist/index.html" t_spa
   get "$BASE_URL/explorer/some/client/route"
-  t_fallback() { why="HTTP $code"; [[ $code == 200 ]] && cmp -s "$tmp/body" "$dist/index.html"; }
-  check "GET /explorer/<client route> falls back to index.html" t_fallback
+  t_fallback() { why="HTTP $code"; [[ $code == 200 ]] && cmp -s "$tmp/body" "$dist/app.html"; }
+  check "GET /explorer/<client route> falls back to app.html (no first frame)" t_fallback
+  # gzip_static: the build's .gz files, sent as they are to a client that accepts gzip.
+  wasm=$(cd "$dist" && ls explorer-*_bg.wasm 2>/dev/null | head -1)
+  if [[ -n $wasm && -f $dist/$wasm.gz ]]; then
+    t_gz() {
+      local h; h=$(curl -s -o "$tmp/body" -D - -H 'Accept-Encoding: gzip' "$BASE_URL/explorer/$wasm") || return 1
+      why="$(grep -i '^content-encoding' <<<"$h" | tr -d '\r')"
+      grep -qi '^content-encoding: gzip' <<<"$h" && cmp -s "$tmp/body" "$dist/$wasm.gz"
+    }
+    check "GET /explorer/<wasm> sends the precompressed .gz (gzip_static)" t_gz
+  fi
 else
   skip "GET /explorer/ serves the SPA" "dist/ is not built"
 fi

@@ -1,6 +1,9 @@
 use leptos::prelude::*;
 
-use crate::manifests::provide_manifests;
+use explorer_view::frame::{brand, page_title};
+
+use crate::manifests::{provide_manifests, use_manifests};
+use crate::pages::remove_first_frame;
 use crate::pages::{DiagramPage, FindingsBadge, FindingsPage, NotFound, ResourcesPage};
 use crate::route::{provide_router, use_router, BASE};
 
@@ -31,6 +34,15 @@ pub fn App() -> impl IntoView {
     let path = router.path();
     // Re-render only when the page changes, not on every query change.
     let page = Memo::new(move |_| Page::at(&path.get()));
+    // The pre-rendered first frame (index.html) shows the diagram; the diagram removes it
+    // once painted. Anywhere else, or when the manifests cannot be shown, it goes at once.
+    let manifests = use_manifests();
+    Effect::new(move |_| {
+        let failed = manifests.data.with(|d| matches!(d, Some(Err(_))));
+        if page.get() != Page::Diagram || failed {
+            remove_first_frame();
+        }
+    });
     view! {
         <Shell>
             {move || match page.get() {
@@ -63,11 +75,21 @@ fn NavLink(
 
 #[component]
 fn Shell(children: Children) -> impl IntoView {
+    // The system's name from the manifests (for budget-app, its `part-of` label).
+    let manifests = use_manifests();
+    let name = Memo::new(move |_| {
+        manifests.data.with(|d| {
+            d.as_ref()
+                .and_then(|r| r.as_ref().ok())
+                .and_then(|l| l.name.clone())
+        })
+    });
+    Effect::new(move |_| name.with(|n| document().set_title(&page_title(n.as_deref()))));
     view! {
         <header class="topbar">
             <a class="brand" href=format!("{BASE}/")>
                 <span class="brand-mark" aria-hidden="true"></span>
-                <span>"budget-app"</span>
+                <span>{move || name.with(|n| brand(n.as_deref()).to_string())}</span>
                 <span class="brand-sub">"architecture explorer"</span>
             </a>
             <nav aria-label="Views">

@@ -26,6 +26,8 @@ pub struct Loaded {
     /// Every problem found (load errors, findings, invalid quantities), errors first.
     pub problems: Vec<Problem>,
     pub counts: Counts,
+    /// What the system is called (`app.kubernetes.io/part-of`, else its namespace).
+    pub name: Option<String>,
 }
 
 /// Why no model could be shown.
@@ -68,6 +70,7 @@ pub fn derive(origin: String, sources: &[Source]) -> LoadResult {
     let resources = resources::table(&model);
     let problems = problems::collect(&model, &graph, &resources);
     let counts = Counts::of(&problems);
+    let model_name = model.system_name();
     Ok(Arc::new(Loaded {
         origin,
         model,
@@ -75,6 +78,7 @@ pub fn derive(origin: String, sources: &[Source]) -> LoadResult {
         resources,
         problems,
         counts,
+        name: model_name,
     }))
 }
 

@@ -4,9 +4,9 @@
 //! The explorer has a handful of flat pages and keeps its shareable state in
 //! query parameters, so it does not need leptos_router's nested routes; this
 //! module does the same job for about 40 KiB less gzipped wasm (measured with
-//! `make dist`). Parsing and formatting live in `explorer_core::url`.
+//! `make dist`). Parsing and formatting live in `explorer_view::url`.
 
-use explorer_core::url::Location;
+use explorer_view::url::Location;
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

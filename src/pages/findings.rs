@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use explorer_core::problems::Problem;
 use explorer_core::relations::Severity;
-use explorer_core::url;
+use explorer_view::url;
 use leptos::prelude::*;
 
 use crate::manifests::{use_manifests, Loaded, WithManifests};
@@ -88,7 +88,7 @@ fn FindingRow(problem: Problem) -> impl IntoView {
     let place = problem
         .location
         .as_ref()
-        .map(|l| format!("{}:{} (document {})", l.path, l.line, l.document + 1));
+        .map(|l| format!("{}:{} (document {})", l.path, l.line, l.document));
     let node = problem.object.clone().map(|id| {
         let href = format!("{BASE}/?node={}", url::encode(&id));
         view! { <a href=href data-node=id.clone()>{id.clone()}</a> }

@@ -2,7 +2,7 @@ mod diagram;
 mod findings;
 mod resources;
 
-pub use diagram::DiagramPage;
+pub use diagram::{remove_first_frame, DiagramPage};
 pub use findings::{FindingsBadge, FindingsPage};
 pub use resources::{ResourceTable, ResourcesPage};
 

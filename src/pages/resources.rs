@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use explorer_core::resources::table_html;
+use explorer_core::quantity::{format_cpu, format_memory};
+use explorer_core::resources::{ResourceRow, ResourceTable as Table};
+use explorer_view::url;
 use leptos::prelude::*;
 
 use crate::manifests::{Loaded, WithManifests};
@@ -23,8 +25,107 @@ pub fn ResourcesPage() -> impl IntoView {
     }
 }
 
-/// The table, built as HTML by the core ([`table_html`]).
+/// `250m × 2` when a workload has several pods.
+fn per_pod(row: &ResourceRow, v: String) -> String {
+    if row.pods > 1 {
+        format!("{v} × {}", row.pods)
+    } else {
+        v
+    }
+}
+
+#[component]
+fn ResourceRowView(row: ResourceRow) -> impl IntoView {
+    let href = format!("{BASE}/?node={}", url::encode(&row.workload));
+    let cells = [
+        per_pod(&row, format_cpu(row.cpu_request_millicores)),
+        per_pod(&row, format_cpu(row.cpu_limit_millicores)),
+        per_pod(&row, format_memory(row.memory_request_bytes)),
+        per_pod(&row, format_memory(row.memory_limit_bytes)),
+    ];
+    view! {
+        <tr data-workload=row.workload.clone()>
+            <th scope="row">
+                <a href=href>{row.name.clone()}</a>
+            </th>
+            <td>{row.kind.clone()}</td>
+            <td class="num">{row.pods}</td>
+            {cells.into_iter().map(|c| view! { <td class="num">{c}</td> }).collect_view()}
+        </tr>
+    }
+}
+
+/// Requests and limits per workload, the totals in the footer
+/// (`data-testid="resource-total"`, cells named by `data-field`), and a warning
+/// per workload with containers lacking requests or limits.
 #[component]
 pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
-    view! { <div class="resources-view" inner_html=table_html(&loaded.resources, BASE)></div> }
+    let table: &Table = &loaded.resources;
+    let t = &table.total;
+    let totals = [
+        ("pods", t.pods.to_string()),
+        ("cpu-request", format_cpu(t.cpu_request_millicores)),
+        ("cpu-limit", format_cpu(t.cpu_limit_millicores)),
+        ("memory-request", format_memory(t.memory_request_bytes)),
+        ("memory-limit", format_memory(t.memory_limit_bytes)),
+    ];
+    let warnings: Vec<(String, String)> = table
+        .rows
+        .iter()
+        .filter(|r| !r.missing.is_empty())
+        .map(|r| (r.name.clone(), r.missing.join(", ")))
+        .collect();
+    view! {
+        <div class="resources-view">
+            <div class="table-wrap">
+                <table class="resources" aria-label="Resource requests and limits">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Workload"</th>
+                            <th scope="col">"Kind"</th>
+                            <th scope="col" class="num">"Pods"</th>
+                            <th scope="col" class="num">"CPU request"</th>
+                            <th scope="col" class="num">"CPU limit"</th>
+                            <th scope="col" class="num">"Memory request"</th>
+                            <th scope="col" class="num">"Memory limit"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {table
+                            .rows
+                            .iter()
+                            .cloned()
+                            .map(|row| view! { <ResourceRowView row /> })
+                            .collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr class="total" data-testid="resource-total">
+                            <th scope="row" colspan="2">"Total"</th>
+                            {totals
+                                .into_iter()
+                                .map(|(field, v)| view! { <td class="num" data-field=field>{v}</td> })
+                                .collect_view()}
+                        </tr>
+                    </tfoot>
+                </table>
+            </div>
+            <p class="footnote">
+                "Per-pod figures are shown in each row; totals multiply them by the pod count. 1000m CPU = 1 core."
+            </p>
+            <ul class="warnings">
+                {warnings
+                    .into_iter()
+                    .map(|(name, missing)| {
+                        view! {
+                            <li>
+                                <code>{name}</code>
+                                " has containers without requests or limits: "
+                                {missing}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </div>
+    }
 }

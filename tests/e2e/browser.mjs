@@ -18,10 +18,26 @@ export async function launch() {
   });
 }
 
-/** Opens a page and fails the test on any console error or uncaught exception. */
+/** Waits until the app has taken over from the pre-rendered first frame (index.html
+ *  carries the diagram drawn at build time, inert, until the app's own is painted). */
+export async function appReady(page) {
+  await page.waitForFunction(() => !document.getElementById('first-frame'), null, { timeout: 20000 });
+}
+
+/** Opens a page and fails the test on any console error or uncaught exception. Every
+ *  navigation (goto, reload) returns once the app has taken over from the first frame, so
+ *  locators never see the pre-rendered copy of the diagram. */
 export async function openPage(browser, path = '', options = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
+  for (const name of ['goto', 'reload']) {
+    const original = page[name].bind(page);
+    page[name] = async (...args) => {
+      const response = await original(...args);
+      await appReady(page);
+      return response;
+    };
+  }
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });

@@ -4,6 +4,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use explorer_core::load::Source;
+use explorer_core::LoadError;
 
 fn is_manifest(p: &Path) -> bool {
     matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
@@ -28,9 +29,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> 
     Ok(())
 }
 
+/// What was read: the sources, and the files that are not UTF-8 text (load errors, so the
+/// other files still load and the error is reported with the rest).
+pub struct Read {
+    pub sources: Vec<Source>,
+    pub errors: Vec<LoadError>,
+}
+
 /// Files named on the command line, and *.yml / *.yaml under directories (sorted), read as
 /// UTF-8. Refuses inputs larger than `max_bytes` before reading them.
-pub fn read_sources(paths: &[String], max_bytes: usize) -> Result<Vec<Source>, String> {
+pub fn read_sources(paths: &[String], max_bytes: usize) -> Result<Read, String> {
     let mut files = Vec::new();
     for p in paths {
         let path = Path::new(p);
@@ -51,11 +59,16 @@ pub fn read_sources(paths: &[String], max_bytes: usize) -> Result<Vec<Source>, S
             files.len()
         ));
     }
-    files
-        .iter()
-        .map(|f| {
-            let bytes = fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
-            Source::from_bytes(f.to_string_lossy().into_owned(), bytes).map_err(|e| e.to_string())
-        })
-        .collect()
+    let mut read = Read {
+        sources: Vec::new(),
+        errors: Vec::new(),
+    };
+    for f in &files {
+        let bytes = fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        match Source::from_bytes(f.to_string_lossy().into_owned(), bytes) {
+            Ok(s) => read.sources.push(s),
+            Err(e) => read.errors.push(e),
+        }
+    }
+    Ok(read)
 }

@@ -16,6 +16,11 @@ use explorer_core::load::{load_sources_with, LoadOptions, DEFAULT_MAX_TOTAL_BYTE
 use explorer_core::problems::{self, Counts};
 use explorer_core::resources;
 use explorer_core::Model;
+use explorer_view::frame;
+use explorer_view::palette::Theme;
+use explorer_view::project::{project, ViewOptions};
+use explorer_view::scene::compose;
+use explorer_view::svg::{drawing_title, standalone_svg, FileOptions};
 
 /// Architecture explorer for Kubernetes manifests.
 #[derive(Parser, Debug)]
@@ -76,11 +81,39 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draw the diagram as a standalone SVG: the same writer as the page's export.
+    Render {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Output file (`-` for stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: String,
+        /// Draw every attached object (Services, ConfigMaps, Secrets, …) as its own node
+        /// instead of folding it into its workload.
+        #[arg(long)]
+        expanded: bool,
+        #[arg(long, value_enum, default_value_t = ThemeArg::Light)]
+        theme: ThemeArg,
+        /// Write the page's first frame into the built `index.html` named by --output
+        /// (at its `<explorer-first-frame>` element) instead of a standalone SVG: the diagram is then
+        /// on screen before the app has loaded.
+        #[arg(long, conflicts_with_all = ["expanded", "theme"])]
+        first_frame: bool,
+        /// The page's base path, for the first frame's links.
+        #[arg(long, default_value = "/explorer/", requires = "first_frame")]
+        base: String,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ThemeArg {
+    Light,
+    Dark,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -91,15 +124,21 @@ enum Format {
 }
 
 fn load(inputs: &Inputs) -> Result<Model, String> {
-    let sources = inputs::read_sources(&inputs.paths, inputs.max_bytes)?;
+    let read = inputs::read_sources(&inputs.paths, inputs.max_bytes)?;
     let options = LoadOptions {
         max_total_bytes: inputs.max_bytes,
         ..LoadOptions::default()
     };
-    let model = load_sources_with(&sources, &options);
+    let mut model = load_sources_with(&read.sources, &options);
     if model.objects.is_empty() && model.errors.first().is_some_and(|e| e.line == 0) {
         return Err(model.errors[0].message.clone());
     }
+    // Files that are not text are load errors like any other: reported, and fatal to a
+    // strict bundle, while the other files still load.
+    model.errors.extend(read.errors);
+    model
+        .errors
+        .sort_by(|a, b| (&a.path, a.doc_index, a.line).cmp(&(&b.path, b.doc_index, b.line)));
     Ok(model)
 }
 
@@ -179,6 +218,46 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             } else {
                 ExitCode::SUCCESS
             });
+        }
+        Command::Render {
+            inputs,
+            output,
+            expanded,
+            theme,
+            first_frame,
+            base,
+        } => {
+            let model = load(&inputs)?;
+            report_load_errors(&model);
+            let g = graph::build(&model);
+            let opts = if expanded {
+                ViewOptions::expanded()
+            } else {
+                ViewOptions::first_view()
+            };
+            let view = project(&g, &opts);
+            let scene = compose(&view, &model.host_ports);
+            let name = model.system_name();
+            if first_frame {
+                let page = std::fs::read_to_string(&output)
+                    .map_err(|e| format!("cannot read {output}: {e}"))?;
+                let page = frame::into_page(&page, &view, &scene, name.as_deref(), &base)
+                    .map_err(|e| format!("{output}: {e}"))?;
+                write_output(&output, &page)?;
+            } else {
+                let theme = match theme {
+                    ThemeArg::Light => Theme::Light,
+                    ThemeArg::Dark => Theme::Dark,
+                };
+                let svg = standalone_svg(
+                    &scene,
+                    &FileOptions {
+                        title: drawing_title(name.as_deref()),
+                        theme,
+                    },
+                );
+                write_output(&output, &svg)?;
+            }
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

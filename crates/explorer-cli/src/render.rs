@@ -9,6 +9,7 @@ use explorer_core::quantity::{format_cpu, format_memory};
 use explorer_core::relations::Family;
 use explorer_core::resources::ResourceTable;
 use explorer_core::Model;
+use explorer_view::palette::{self, Theme};
 use serde_json::json;
 
 pub fn graph_json(g: &Graph, model: &Model) -> String {
@@ -24,16 +25,9 @@ pub fn graph_json(g: &Graph, model: &Model) -> String {
     s
 }
 
+/// DOT colours come from the one palette (the page's light theme).
 fn family_colour(f: Family) -> &'static str {
-    match f {
-        Family::Traffic => "#1f77b4",
-        Family::Config => "#7f7f7f",
-        Family::Storage => "#8c564b",
-        Family::Rbac => "#9467bd",
-        Family::Metrics => "#ff7f0e",
-        Family::Policy => "#2ca02c",
-        Family::Entry => "#d62728",
-    }
+    palette::family_colour(f, Theme::Light)
 }
 
 fn dot_escape(s: &str) -> String {

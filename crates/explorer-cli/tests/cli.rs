@@ -352,3 +352,163 @@ fn load_errors_match_the_golden_file_the_browser_also_checks() {
         std::fs::read_to_string(repo().join("tests/decode-errors/bad.expected")).unwrap();
     assert_eq!(got, expected.lines().collect::<Vec<_>>());
 }
+
+/// `explorer render` writes the page's SVG: it parses as XML, and, expanded, draws every
+/// node and edge of `explorer graph` except what the first view hides (NetworkPolicies and
+/// their edges).
+#[test]
+fn render_draws_what_graph_finds() {
+    let Some(dir) = k8s() else { return };
+    let g: Value = serde_json::from_str(&stdout(&explorer(&["graph", &dir]))).unwrap();
+    let hidden_node = |id: &str| id.starts_with("NetworkPolicy/");
+    let want_nodes: std::collections::BTreeSet<String> = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_string())
+        .filter(|id| !hidden_node(id))
+        .collect();
+    let want_edges: std::collections::BTreeSet<String> = g["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["family"] != "policy")
+        .filter(|e| {
+            !hidden_node(e["from"].as_str().unwrap()) && !hidden_node(e["to"].as_str().unwrap())
+        })
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    assert!(want_nodes.len() > 10 && want_edges.len() > 10);
+
+    let tmp = temp_dir("render");
+    for (theme, expanded) in [("light", true), ("dark", true), ("light", false)] {
+        let out = tmp.join(format!("{theme}-{expanded}.svg"));
+        let out_s = out.to_string_lossy().into_owned();
+        let mut args = vec!["render", &dir, "-o", &out_s, "--theme", theme];
+        if expanded {
+            args.push("--expanded");
+        }
+        let o = explorer(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = std::fs::read_to_string(&out).unwrap();
+        let doc = roxmltree::Document::parse(&text).expect("the SVG parses as XML");
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(root.attribute("data-theme"), Some(theme));
+        assert_eq!(
+            root.attribute("aria-label"),
+            Some("budget-app architecture"),
+            "the title comes from the manifests' part-of label"
+        );
+        let attr_of = |class: &str, attr: &str| -> Vec<String> {
+            doc.descendants()
+                .filter(|n| {
+                    n.attribute("class")
+                        .is_some_and(|c| c.split(' ').next() == Some(class))
+                })
+                .filter_map(|n| n.attribute(attr).map(str::to_string))
+                .collect()
+        };
+        let drawn_nodes: std::collections::BTreeSet<String> =
+            attr_of("node", "data-id").into_iter().collect();
+        let drawn_edges: std::collections::BTreeSet<String> = attr_of("edge", "data-edges")
+            .iter()
+            .flat_map(|s| s.split(' ').map(str::to_string).collect::<Vec<_>>())
+            .collect();
+        if expanded {
+            assert_eq!(drawn_nodes, want_nodes, "{theme}: nodes");
+            assert_eq!(drawn_edges, want_edges, "{theme}: edges");
+        } else {
+            // Folded: fewer cards, every drawn one a node of the graph.
+            assert!(drawn_nodes.is_subset(&want_nodes) && drawn_nodes.len() < want_nodes.len());
+            assert!(drawn_edges.is_subset(&want_edges));
+        }
+    }
+    // Light and dark differ only in colours.
+    let light = std::fs::read_to_string(tmp.join("light-true.svg")).unwrap();
+    let dark = std::fs::read_to_string(tmp.join("dark-true.svg")).unwrap();
+    assert_ne!(light, dark);
+    let strip = |s: &str| {
+        s.split("</defs>")
+            .nth(1)
+            .unwrap()
+            .split_once('\n')
+            .unwrap()
+            .1
+            .to_string()
+    };
+    assert_eq!(
+        strip(&light),
+        strip(&dark),
+        "same drawing after the background"
+    );
+}
+
+/// `render --first-frame` writes the diagram into a built page at its placeholder, with the
+/// title from the manifests; without a placeholder it fails and leaves the file alone.
+#[test]
+fn render_first_frame_into_a_page() {
+    let Some(dir) = k8s() else { return };
+    let tmp = temp_dir("first-frame");
+    let page = tmp.join("index.html");
+    std::fs::write(
+        &page,
+        "<!doctype html><html><head><title>x</title></head><body><explorer-first-frame></explorer-first-frame></body></html>",
+    )
+    .unwrap();
+    let page_s = page.to_string_lossy().into_owned();
+    let o = explorer(&["render", &dir, "--first-frame", "-o", &page_s]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<title>budget-app · architecture explorer</title>"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<div id="first-frame" inert>"#));
+    assert!(html.contains(r#"data-id="Deployment/budget-app/flask-app""#));
+    assert!(
+        !html.contains("tabindex"),
+        "nothing in the first frame takes focus"
+    );
+    assert!(!html.contains("<explorer-first-frame>"));
+
+    let o = explorer(&["render", &dir, "--first-frame", "-o", &page_s]);
+    assert_eq!(o.status.code(), Some(1), "no placeholder left");
+    assert!(stderr(&o).contains("placeholder"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&page).unwrap(), html);
+}
+
+/// A file that is not UTF-8 is a load error like any other: reported with the rest, fatal to
+/// a strict bundle, while the other files still load.
+#[test]
+fn a_binary_file_is_a_load_error_and_the_rest_loads() {
+    let tmp = temp_dir("binary");
+    std::fs::write(
+        tmp.join("a.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good, namespace: n}\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.join("b.yaml"), b"kind: \xff\xfe junk\n").unwrap();
+    let dir = tmp.to_string_lossy().into_owned();
+    let o = explorer(&["lint", "--json", &dir]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let load: Vec<&Value> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["rule"] == "load")
+        .collect();
+    assert_eq!(load.len(), 1, "{v}");
+    assert!(load[0]["message"].as_str().unwrap().contains("not UTF-8"));
+    let g: Value = serde_json::from_str(&stdout(&explorer(&["graph", &dir]))).unwrap();
+    assert!(g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n["id"] == "ConfigMap/n/good"));
+    let out = tmp.join("bundle.yaml");
+    let o = explorer(&["bundle", &dir, "-o", &out.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!out.exists(), "strict: no bundle");
+}

@@ -385,8 +385,11 @@ impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{} (document {}): {}",
-            self.path, self.line, self.doc_index, self.message
+            "{}:{} (document {}): {}", // documents count from 1 for people
+            self.path,
+            self.line,
+            self.doc_index + 1,
+            self.message
         )
     }
 }
@@ -420,7 +423,42 @@ impl Model {
     pub fn workloads(&self) -> impl Iterator<Item = &Object> {
         self.objects.iter().filter(|o| o.is_workload())
     }
+
+    /// What the system is called, for titles: the most common
+    /// `app.kubernetes.io/part-of` label; failing that, the most common
+    /// namespace other than `default`; failing that, none. Ties go to the
+    /// name that sorts first.
+    pub fn system_name(&self) -> Option<String> {
+        fn most_common<'a>(names: impl Iterator<Item = &'a str>) -> Option<String> {
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            for n in names.filter(|n| !n.trim().is_empty()) {
+                *counts.entry(n).or_default() += 1;
+            }
+            // max_by_key keeps the last maximum; iterate in reverse for the first name.
+            counts
+                .into_iter()
+                .rev()
+                .max_by_key(|(_, c)| *c)
+                .map(|(n, _)| n.to_string())
+        }
+        most_common(
+            self.objects
+                .iter()
+                .filter_map(|o| o.labels.get(PART_OF_LABEL).map(String::as_str)),
+        )
+        .or_else(|| {
+            most_common(
+                self.objects
+                    .iter()
+                    .filter_map(|o| o.namespace.as_deref())
+                    .filter(|ns| *ns != "default"),
+            )
+        })
+    }
 }
+
+/// The recommended label naming the application an object is part of.
+pub const PART_OF_LABEL: &str = "app.kubernetes.io/part-of";
 
 /// Kinds that never have a namespace.
 pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
@@ -448,4 +486,50 @@ pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
 
 pub fn is_cluster_scoped(kind: &str) -> bool {
     CLUSTER_SCOPED_KINDS.contains(&kind)
+}
+
+#[cfg(test)]
+mod system_name_tests {
+    use super::*;
+
+    fn obj(ns: Option<&str>, name: &str, part_of: Option<&str>) -> Object {
+        let mut labels = BTreeMap::new();
+        if let Some(p) = part_of {
+            labels.insert(PART_OF_LABEL.to_string(), p.to_string());
+        }
+        Object {
+            id: ObjectId::new("ConfigMap", ns, name),
+            api_version: "v1".into(),
+            kind: "ConfigMap".into(),
+            namespace: ns.map(str::to_string),
+            name: name.into(),
+            labels,
+            annotations: BTreeMap::new(),
+            source: SourceRef {
+                path: "x.yaml".into(),
+                doc_index: 0,
+                line: 1,
+            },
+            body: Body::Generic(serde_yaml::Value::Null),
+        }
+    }
+
+    #[test]
+    fn part_of_label_then_namespace_then_none() {
+        let mut m = Model::default();
+        assert_eq!(m.system_name(), None);
+        m.objects.push(obj(Some("default"), "a", None));
+        assert_eq!(m.system_name(), None, "default says nothing");
+        m.objects.push(obj(Some("shop"), "b", None));
+        assert_eq!(m.system_name().as_deref(), Some("shop"));
+        m.objects.push(obj(Some("shop"), "c", Some("zeta")));
+        m.objects.push(obj(Some("shop"), "d", Some("alpha")));
+        assert_eq!(
+            m.system_name().as_deref(),
+            Some("alpha"),
+            "a tie goes to the first name"
+        );
+        m.objects.push(obj(Some("shop"), "e", Some("zeta")));
+        assert_eq!(m.system_name().as_deref(), Some("zeta"));
+    }
 }

@@ -14,7 +14,7 @@ use crate::resources::ResourceTable;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     pub path: String,
-    /// 0-based document index in the file.
+    /// The document's number in its file, counted from 1 (as every message says it).
     pub document: usize,
     /// 1-based line (0: the whole input).
     pub line: usize,
@@ -63,7 +63,7 @@ pub fn collect(model: &Model, graph: &Graph, resources: &ResourceTable) -> Vec<P
     let located = |object: &str| {
         model.get_str(object).map(|o| Location {
             path: o.source.path.clone(),
-            document: o.source.doc_index,
+            document: o.source.doc_index + 1,
             line: o.source.line,
         })
     };
@@ -75,7 +75,7 @@ pub fn collect(model: &Model, graph: &Graph, resources: &ResourceTable) -> Vec<P
             object: None,
             location: Some(Location {
                 path: e.path.clone(),
-                document: e.doc_index,
+                document: e.doc_index + 1,
                 line: e.line,
             }),
             message: e.message.clone(),

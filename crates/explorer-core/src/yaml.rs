@@ -281,7 +281,7 @@ impl<'de> Visitor<'de> for Budgeted<'_> {
     }
 }
 
-/// Renders a scalar as a string (labels and annotations written as numbers or booleans).
+/// Renders a scalar as a string (labels and annotations written as numbers, true or false).
 pub fn scalar_string(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),

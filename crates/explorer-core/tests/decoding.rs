@@ -87,7 +87,7 @@ spec: {selector: {app: web}, ports: [{port: 80}]}
 
 /// The corpora load without errors.
 #[test]
-fn kitchen_sink_and_synthetic_load_cleanly() {
+fn kitchen_sink_and_synthetic_load_without_errors() {
     let m = load(&kitchen_sink());
     assert!(m.errors.is_empty(), "{:?}", m.errors);
     let typed = m

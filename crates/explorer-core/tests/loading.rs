@@ -224,7 +224,7 @@ fn size_limit_is_configurable() {
 }
 
 #[test]
-fn k8s_manifests_load_cleanly() {
+fn k8s_manifests_load_without_errors() {
     let Some(dir) = common::k8s_dir() else { return };
     let m = common::load_dir(&dir);
     assert!(m.errors.is_empty(), "{:#?}", m.errors);

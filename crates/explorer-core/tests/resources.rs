@@ -2,6 +2,7 @@ mod common;
 
 use common::src;
 use explorer_core::load::{load_sources, Source};
+use explorer_core::quantity::{format_cpu, format_memory};
 use explorer_core::resources::table;
 
 const MI: u64 = 1 << 20;
@@ -192,30 +193,39 @@ fn guestbook_requests_only() {
 }
 
 #[test]
-fn the_table_as_html() {
+fn the_table_figures() {
     let Some(dir) = common::k8s_dir() else { return };
     let t = table(&common::load_dir(&dir));
-    let html = explorer_core::resources::table_html(&t, "/explorer/");
-    assert!(html.contains(
-        r#"<tr class="total" data-testid="resource-total"><th scope="row" colspan="2">Total</th><td class="num" data-field="pods">6</td><td class="num" data-field="cpu-request">1200m</td><td class="num" data-field="cpu-limit">2400m</td><td class="num" data-field="memory-request">1216Mi</td><td class="num" data-field="memory-limit">2432Mi</td>"#
-    ), "{html}");
-    assert_eq!(html.matches("<tr data-workload=").count(), t.rows.len());
-    // Per-pod figures times the pod count; the name links to the diagram.
-    assert!(html.contains(
-        r#"<a href="/explorer/?node=Deployment%2Fbudget-app%2Fflask-app">flask-app</a></th><td>Deployment</td><td class="num">2</td><td class="num">250m × 2</td>"#
-    ), "{html}");
+    assert_eq!(t.total.pods, 6);
+    assert_eq!(
+        (
+            format_cpu(t.total.cpu_request_millicores),
+            format_cpu(t.total.cpu_limit_millicores),
+            format_memory(t.total.memory_request_bytes),
+            format_memory(t.total.memory_limit_bytes)
+        ),
+        (
+            "1200m".into(),
+            "2400m".into(),
+            "1216Mi".into(),
+            "2432Mi".into()
+        )
+    );
+    let flask = t
+        .rows
+        .iter()
+        .find(|r| r.name == "flask-app")
+        .expect("flask-app row");
+    assert_eq!((flask.pods, flask.kind.as_str()), (2, "Deployment"));
+    assert_eq!(format_cpu(flask.cpu_request_millicores), "250m");
     assert!(
-        !html.contains("class=\"warnings\"><li>"),
+        t.rows.iter().all(|r| r.missing.is_empty()),
         "every container has requests and limits"
     );
 
-    // Missing requests are listed, and names are escaped.
+    // Missing requests are named per workload.
     let y = "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: n}\nspec:\n  containers:\n  - {name: '<c>', image: i}\n";
     let t = table(&load_sources(&[Source::new("p.yaml", y)]));
-    let html = explorer_core::resources::table_html(&t, "/explorer");
-    assert!(
-        html.contains("has containers without requests or limits: &lt;c&gt;"),
-        "{html}"
-    );
-    assert!(!html.contains("<c>"));
+    assert_eq!(t.rows[0].missing.len(), 4, "{:?}", t.rows[0].missing);
+    assert!(t.rows[0].missing.iter().all(|m| m.contains("<c>")));
 }

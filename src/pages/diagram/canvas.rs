@@ -7,10 +7,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use explorer_core::export::{arrow_markers, scene_markup, Markup};
-use explorer_core::scene::Scene;
-use explorer_core::view::{matches, ViewGraph};
-use explorer_core::viewport::{pinch, Viewport};
+use explorer_view::frame::FIRST_FRAME_ID;
+use explorer_view::project::{matches, ViewGraph};
+use explorer_view::scene::Scene;
+use explorer_view::svg::{arrow_markers, scene_markup, Markup};
+use explorer_view::viewport::{pinch, Viewport};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -201,7 +202,7 @@ pub fn Canvas(
         let g = layer.get();
         markup.with(|m| {
             if let Some(g) = g {
-                g.set_inner_html(m);
+                g.set_inner_html(m.as_str());
                 apply(&g);
             }
         });
@@ -254,7 +255,7 @@ pub fn Canvas(
                 width="100%"
                 height="100%"
             >
-                <defs inner_html=arrow_markers(Markup::Interactive)></defs>
+                <defs inner_html=arrow_markers(Markup::Interactive).into_string()></defs>
                 <g class="viewport" transform=move || viewport.get().transform()>
                     <g node_ref=layer></g>
                 </g>
@@ -306,13 +307,23 @@ fn node_id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
         .and_then(|el| el.get_attribute("data-id"))
 }
 
-/// Marks the first painted frame for the Performance API (read by the tests).
+/// Marks the first painted frame for the Performance API (read by the tests),
+/// then removes the pre-rendered first frame (`index.html`) that covered the
+/// page until now: the same diagram, so nothing moves.
 fn mark_painted() {
     request_animation_frame(move || {
         request_animation_frame(move || {
             if let Some(p) = window().performance() {
                 let _ = p.mark("diagram-painted");
             }
+            remove_first_frame();
         });
     });
+}
+
+/// Removes the pre-rendered first frame, if the page has one.
+pub fn remove_first_frame() {
+    if let Some(el) = document().get_element_by_id(FIRST_FRAME_ID) {
+        el.remove();
+    }
 }

@@ -2,17 +2,17 @@
 //! with every relation's provenance. Secret values are never shown.
 //!
 //! The core builds the panel's sections as escaped HTML
-//! ([`explorer_core::panel`]); this component places them and adds the
+//! ([`explorer_view::panel`]); this component places them and adds the
 //! interactive parts: close and fold/unfold. Links inside the sections are
 //! `?node=` links that the router turns into selections.
 
 use std::sync::Arc;
 
 use explorer_core::details::{describe, NodeDetails};
-use explorer_core::panel::{
+use explorer_view::panel::{
     attached_list, config_sources, sections_after, sections_before, Section,
 };
-use explorer_core::view::ViewGraph;
+use explorer_view::project::ViewGraph;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -51,7 +51,7 @@ pub fn DetailsPanel(loaded: Arc<Loaded>, view_graph: Memo<ViewGraph>) -> impl In
 
 fn sections(list: Vec<Section>) -> impl IntoView {
     list.into_iter()
-        .map(|s| view! { <section data-section=s.id inner_html=s.html></section> })
+        .map(|s| view! { <section data-section=s.id inner_html=s.html.into_string()></section> })
         .collect_view()
 }
 
@@ -68,7 +68,7 @@ fn Panel(d: NodeDetails, folded: Vec<String>, config_sources: Vec<NodeDetails>) 
             move || st.options.with(|o| o.expand_all || o.expanded.contains(&workload));
         view! {
             <section data-section="attached">
-                <div inner_html=list></div>
+                <div inner_html=list.into_string()></div>
                 <button type="button" class="inline-button" on:click=move |_| {
                     st.options.update(|o| {
                         if !o.expanded.remove(&toggle_id) {

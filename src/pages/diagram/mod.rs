@@ -5,6 +5,7 @@
 //! never re-runs the layout.
 
 mod canvas;
+pub use canvas::remove_first_frame;
 mod details;
 mod legend;
 mod state;
@@ -12,9 +13,9 @@ mod toolbar;
 
 use std::sync::Arc;
 
-use explorer_core::scene::compose;
-use explorer_core::view::project;
-use explorer_core::viewport::Viewport;
+use explorer_view::project::project;
+use explorer_view::scene::compose;
+use explorer_view::viewport::Viewport;
 use leptos::prelude::*;
 
 use crate::manifests::{Loaded, WithManifests};
@@ -57,7 +58,7 @@ pub fn Diagram(loaded: Arc<Loaded>) -> impl IntoView {
                 <div class="canvas-wrap">
                     <Canvas scene view_graph viewport />
                 </div>
-                <Legend />
+                <Legend view_graph />
             </div>
             <DetailsPanel loaded view_graph />
         </div>

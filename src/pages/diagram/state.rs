@@ -1,9 +1,8 @@
 //! What the user is looking at: options for the projection, search, hover,
 //! the viewport, and the selected node (kept in the URL as `?node=`).
 
-use explorer_core::relations::Family;
-use explorer_core::view::ViewOptions;
-use explorer_core::viewport::Viewport;
+use explorer_view::project::ViewOptions;
+use explorer_view::viewport::Viewport;
 use leptos::prelude::*;
 
 use crate::route::use_router;
@@ -21,14 +20,9 @@ pub struct DiagramState {
     pub set_selected: SignalSetter<Option<String>>,
 }
 
-/// The first view: NetworkPolicies and their edges are off (they matter to a
-/// security review, and the Kinds/Relations filters turn them on).
+/// The first view, shared with `explorer render` (so the pre-rendered frame matches).
 pub fn default_options() -> ViewOptions {
-    ViewOptions {
-        hidden_kinds: ["NetworkPolicy".to_string()].into(),
-        hidden_families: [Family::Policy].into(),
-        ..ViewOptions::default()
-    }
+    ViewOptions::first_view()
 }
 
 pub fn provide_diagram_state() -> DiagramState {

@@ -3,11 +3,12 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use explorer_core::export::standalone_svg;
 use explorer_core::relations::Family;
-use explorer_core::scene::Scene;
-use explorer_core::view::{matches, ViewGraph};
-use explorer_core::viewport::Viewport;
+use explorer_view::palette::Theme;
+use explorer_view::project::{matches, ViewGraph};
+use explorer_view::scene::Scene;
+use explorer_view::svg::{drawing_title, standalone_svg, FileOptions};
+use explorer_view::viewport::Viewport;
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -64,8 +65,19 @@ pub fn Toolbar(
             viewport.get_untracked().zoom_at(factor, (w / 2.0, h / 2.0)),
         ));
     };
+    let title = drawing_title(loaded.name.as_deref());
     let export = move |_| {
-        let svg = scene.with_untracked(|s| standalone_svg(s, "budget-app architecture"));
+        // The file follows the theme the page is shown in.
+        let dark = window()
+            .match_media("(prefers-color-scheme: dark)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        let opts = FileOptions {
+            title: title.clone(),
+            theme: if dark { Theme::Dark } else { Theme::Light },
+        };
+        let svg = scene.with_untracked(|s| standalone_svg(s, &opts));
         download("architecture.svg", "image/svg+xml", &svg);
     };
 

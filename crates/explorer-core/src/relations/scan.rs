@@ -150,7 +150,7 @@ fn strip_shell_prefix(words: &mut Vec<&str>) {
     }
 }
 
-fn clean_segment(seg: &str) -> String {
+fn tidy_segment(seg: &str) -> String {
     let mut words: Vec<&str> = seg.split_whitespace().map(strip_quotes).collect();
     strip_shell_prefix(&mut words);
     let joined = words.join(" ");
@@ -241,7 +241,7 @@ pub fn scan_command(parts: &[String]) -> Vec<Hit> {
         if found.is_empty() {
             continue;
         }
-        let evidence = clean_segment(seg);
+        let evidence = tidy_segment(seg);
         for mut h in found {
             if h.port.is_none() {
                 h.port = port_flag;

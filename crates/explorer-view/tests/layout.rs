@@ -2,7 +2,7 @@
 //! awkward inputs (cycles, self-loops, unknown ids, disconnected parts) and on
 //! a 1,000-node random DAG.
 
-use explorer_core::layout::{
+use explorer_view::layout::{
     count_crossings, layout, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions, NodeBox,
     LABEL_HEIGHT,
 };
@@ -98,7 +98,7 @@ fn budget_app(direction: Direction) -> LayoutInput {
     }
 }
 
-#[path = "support/lcg.rs"]
+#[path = "../../explorer-core/tests/support/lcg.rs"]
 mod lcg;
 use lcg::Lcg;
 
@@ -556,7 +556,7 @@ fn svg_path_is_smooth_and_follows_route() {
 #[test]
 fn count_crossings_counts_proper_intersections_only() {
     let route = |id: &str, from: &str, to: &str, points: Vec<(f64, f64)>| {
-        explorer_core::layout::EdgeRoute {
+        explorer_view::layout::EdgeRoute {
             id: id.into(),
             from: from.into(),
             to: to.into(),

@@ -1,15 +1,16 @@
 //! The details panel's HTML: what a newcomer reads when clicking a node.
+#[path = "../../explorer-core/tests/common/mod.rs"]
 mod common;
 
 use explorer_core::details::describe;
 use explorer_core::graph::build;
-use explorer_core::panel::{
-    attached_list, config_sources, esc, node_link, sections_after, sections_before,
+use explorer_view::panel::{
+    attached_list, config_sources, node_link, sections_after, sections_before,
 };
 
 const BASE: &str = "/explorer";
 
-fn all_html(sections: &[explorer_core::panel::Section]) -> String {
+fn all_html(sections: &[explorer_view::panel::Section]) -> String {
     sections.iter().map(|s| s.html.as_str()).collect()
 }
 
@@ -66,15 +67,17 @@ fn every_text_is_escaped() {
     );
     assert!(html.contains("i&lt;script&gt;alert(1)&lt;/script&gt;"));
     assert!(html.contains("= &lt;img src=x onerror=alert(1)&gt;"));
-    assert_eq!(esc(r#"a"'&"#), "a&quot;&#39;&amp;");
+    assert_eq!(explorer_view::html::escape(r#"a"'&"#), "a&quot;&#39;&amp;");
 }
 
 #[test]
 fn links_select_nodes_through_the_url() {
     assert_eq!(
-        node_link(BASE, "Service/ns/a b"),
+        node_link(BASE, "Service/ns/a b").as_str(),
         r#"<a href="/explorer/?node=Service%2Fns%2Fa%20b">Service a b</a>"#
     );
     let list = attached_list(&["ConfigMap/ns/c".to_string()], "/explorer/");
-    assert!(list.contains(r#"href="/explorer/?node=ConfigMap%2Fns%2Fc""#));
+    assert!(list
+        .as_str()
+        .contains(r#"href="/explorer/?node=ConfigMap%2Fns%2Fc""#));
 }

@@ -12,11 +12,11 @@
 
 use std::time::{Duration, Instant};
 
-use explorer_core::layout::{
+use explorer_view::layout::{
     count_crossings, layout, Direction, LEdge, LNode, LayoutInput, LayoutOptions,
 };
 
-#[path = "../tests/support/lcg.rs"]
+#[path = "../../explorer-core/tests/support/lcg.rs"]
 mod lcg;
 use lcg::Lcg;
 

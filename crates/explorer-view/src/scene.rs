@@ -1,14 +1,14 @@
 //! The diagram as plain values: where every node, edge, frame and label goes.
-//! The SPA renders a [`Scene`] as SVG, and [`crate::export`] writes the same
+//! The SPA renders a [`Scene`] as SVG, and [`crate::svg`] writes the same
 //! scene as a standalone SVG file.
 
 use serde::Serialize;
 
 use crate::ids::IdIndex;
 use crate::layout::{self, Direction, LEdge, LNode, Layout, LayoutInput, LayoutOptions};
-use crate::model::{HostPort, EXTERNAL_ID};
-use crate::relations::Family;
-use crate::view::{text_width, Role, ViewEdge, ViewGraph, ViewNode};
+use crate::project::{text_width, Role, ViewEdge, ViewGraph, ViewNode};
+use explorer_core::model::{HostPort, EXTERNAL_ID};
+use explorer_core::relations::Family;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PlacedNode {

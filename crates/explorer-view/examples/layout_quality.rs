@@ -10,14 +10,14 @@
 use std::time::Instant;
 
 use explorer_core::graph;
-use explorer_core::layout::{count_crossings, layout};
 use explorer_core::load::load_sources;
-use explorer_core::scene::layout_input;
-use explorer_core::view::{project, ViewOptions};
+use explorer_view::layout::{count_crossings, layout};
+use explorer_view::project::{project, ViewOptions};
+use explorer_view::scene::layout_input;
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../../explorer-core/tests/common/mod.rs"]
 mod common;
-#[path = "../tests/support/synthetic.rs"]
+#[path = "../../explorer-core/tests/support/synthetic.rs"]
 mod synthetic;
 
 fn main() {

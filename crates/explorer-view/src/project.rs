@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::graph::{Graph, Node};
 use crate::ids::IdIndex;
-use crate::model::{EXTERNAL_ID, EXTERNAL_KIND, WORKLOAD_KINDS};
-use crate::relations::Family;
+use explorer_core::graph::{Graph, Node};
+use explorer_core::model::{EXTERNAL_ID, EXTERNAL_KIND, WORKLOAD_KINDS};
+use explorer_core::relations::Family;
 
 /// What the user chose to see.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -20,6 +20,27 @@ pub struct ViewOptions {
     pub expand_all: bool,
     pub hidden_kinds: BTreeSet<String>,
     pub hidden_families: BTreeSet<Family>,
+}
+
+impl ViewOptions {
+    /// The first view (the page's, and `explorer render`'s): NetworkPolicies and
+    /// their edges are off (they matter to a security review, and the filters turn
+    /// them on).
+    pub fn first_view() -> ViewOptions {
+        ViewOptions {
+            hidden_kinds: ["NetworkPolicy".to_string()].into(),
+            hidden_families: [Family::Policy].into(),
+            ..ViewOptions::default()
+        }
+    }
+
+    /// The first view with every attached object drawn as its own node.
+    pub fn expanded() -> ViewOptions {
+        ViewOptions {
+            expand_all: true,
+            ..ViewOptions::first_view()
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -1,11 +1,13 @@
 //! The diagram's projection, scene and SVG export on the real manifests.
 
+#[path = "../../explorer-core/tests/common/mod.rs"]
 mod common;
 
-use explorer_core::export::{scene_markup, standalone_svg, Markup};
 use explorer_core::graph;
-use explorer_core::scene::{compose, Scene};
-use explorer_core::view::{project, Role, ViewOptions};
+use explorer_view::palette::Theme;
+use explorer_view::project::{project, Role, ViewOptions};
+use explorer_view::scene::{compose, Scene};
+use explorer_view::svg::{scene_markup, standalone_svg, FileOptions, Markup};
 
 const NS: &str = "budget-app";
 
@@ -20,7 +22,7 @@ fn budget_app() -> (explorer_core::Model, graph::Graph) {
     (model, g)
 }
 
-fn has_edge(view: &explorer_core::view::ViewGraph, from: &str, to: &str) -> bool {
+fn has_edge(view: &explorer_view::project::ViewGraph, from: &str, to: &str) -> bool {
     view.edges.iter().any(|e| e.from == from && e.to == to)
 }
 
@@ -276,7 +278,7 @@ fn traffic_and_metrics_edges_are_labelled_with_their_ports_clear_of_nodes() {
                 e.id
             );
         }
-        let w = explorer_core::view::text_width(&l.text, 12.0);
+        let w = explorer_view::project::text_width(&l.text, 12.0);
         let (x0, x1, y0, y1) = (l.x - w / 2.0, l.x + w / 2.0, l.y - 12.0, l.y + 2.0);
         for n in &s.nodes {
             assert!(
@@ -304,7 +306,13 @@ fn composing_twice_gives_the_same_scene() {
 fn the_export_is_a_standalone_svg_with_every_node() {
     let (model, g) = budget_app();
     let s = compose(&project(&g, &ViewOptions::default()), &model.host_ports);
-    let svg = standalone_svg(&s, "budget-app <architecture>");
+    let svg = standalone_svg(
+        &s,
+        &FileOptions {
+            title: "budget-app <architecture>".into(),
+            theme: Theme::Light,
+        },
+    );
     assert!(svg.starts_with("<?xml"));
     assert!(svg.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
     assert!(
@@ -320,7 +328,7 @@ fn the_export_is_a_standalone_svg_with_every_node() {
     assert_eq!(svg.matches("<g ").count(), svg.matches("</g>").count());
     // The file is the page's drawing without the page's interaction aids.
     let page = scene_markup(&s, Markup::Interactive);
-    assert!(svg.contains(&scene_markup(&s, Markup::File)));
+    assert!(svg.contains(scene_markup(&s, Markup::File(Theme::Light)).as_str()));
     assert!(!svg.contains("tabindex") && !svg.contains(r#"class="hit""#));
     assert_eq!(
         page.matches(r#"tabindex="0" role="button""#).count(),

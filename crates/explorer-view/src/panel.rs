@@ -2,16 +2,16 @@
 //!
 //! The SPA shows each section as it is (`inner_html`) and adds only the
 //! interactive bits (close, fold/unfold). Building the markup here keeps the
-//! panel's rules testable natively and keeps the wasm small: one string
-//! builder instead of a typed view per section (measured: about 15 KiB
-//! gzipped less). Every text is escaped; links to other nodes are plain
-//! `?node=` links that the SPA's router handles.
+//! panel's rules testable natively. Every section is [`Html`], so every text in
+//! it is escaped; links to other nodes are plain `?node=` links that the SPA's
+//! router handles.
 
-use std::fmt::Write;
+use explorer_core::details::{describe, EdgeInfo, NodeDetails};
+use explorer_core::graph::Graph;
+use explorer_core::model::Model;
 
-use crate::details::{describe, EdgeInfo, NodeDetails};
-use crate::graph::Graph;
-use crate::model::Model;
+use crate::html;
+use crate::html::Html;
 use crate::url;
 
 /// One titled block of the panel.
@@ -19,23 +19,7 @@ use crate::url;
 pub struct Section {
     /// Stable handle (`facts`, `probes`, `relations-out`, …) for tests and styles.
     pub id: &'static str,
-    pub html: String,
-}
-
-/// Escapes text for HTML and SVG text and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    pub html: Html,
 }
 
 /// `Deployment/budget-app/flask-app` → `Deployment flask-app`.
@@ -47,20 +31,22 @@ pub fn id_name(id: &str) -> String {
 }
 
 /// A link that selects node `id` (the router turns it into a navigation).
-pub fn node_link(base: &str, id: &str) -> String {
-    format!(
+pub fn node_link(base: &str, id: &str) -> Html {
+    let mut h = Html::new();
+    html!(
+        h,
         r#"<a href="{}/?node={}">{}</a>"#,
-        esc(base.trim_end_matches('/')),
+        base.trim_end_matches('/'),
         url::encode(id),
-        esc(&id_name(id))
-    )
+        id_name(id)
+    );
+    h
 }
 
-fn titled(id: &'static str, title: &str, body: &str) -> Section {
-    Section {
-        id,
-        html: format!("<h3>{}</h3>{body}", esc(title)),
-    }
+fn titled(id: &'static str, title: &str, body: &Html) -> Section {
+    let mut html = Html::new();
+    html!(html, "<h3>{}</h3>{}", title, body);
+    Section { id, html }
 }
 
 fn or_dash(v: &Option<String>) -> String {
@@ -107,11 +93,12 @@ pub fn sections_before(
             format!("{} (document {}, line {})", s.path, s.doc_index + 1, s.line),
         ));
     }
-    let mut dl = String::from("<dl>");
+    let mut dl = Html::new();
+    dl.push_static("<dl>");
     for (k, v) in &facts {
-        let _ = write!(dl, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+        html!(dl, "<dt>{}</dt><dd>{}</dd>", k, v);
     }
-    dl.push_str("</dl>");
+    dl.push_static("</dl>");
     out.push(Section {
         id: "facts",
         html: dl,
@@ -139,18 +126,21 @@ pub fn sections_before(
             .map(|(k, v)| format!("{k}={v}"))
             .collect::<Vec<_>>()
             .join(", ");
-        let body = format!(
+        let mut body = Html::new();
+        html!(
+            body,
             "<dl><dt>Type</dt><dd>{}</dd><dt>Ports</dt><dd>{}</dd><dt>Selector</dt><dd>{}</dd></dl>",
-            esc(&s.type_),
-            esc(&ports),
-            esc(&selector)
+            s.type_,
+            ports,
+            selector
         );
         out.push(titled("service", "Service", &body));
     }
 
     let containers: Vec<_> = d.init_containers.iter().chain(&d.containers).collect();
     if !containers.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for c in containers {
             let r = &c.resources;
             let role = if c.init {
@@ -160,27 +150,29 @@ pub fn sections_before(
             } else {
                 ""
             };
-            let _ = write!(
+            html!(
                 ul,
-                r#"<li><strong>{}</strong>{role}<br><code>{}</code><br><span class="muted">CPU {} → {}, memory {} → {}</span>"#,
-                esc(&c.name),
-                esc(c.image.as_deref().unwrap_or_default()),
-                esc(&or_dash(&r.cpu_request)),
-                esc(&or_dash(&r.cpu_limit)),
-                esc(&or_dash(&r.memory_request)),
-                esc(&or_dash(&r.memory_limit)),
+                r#"<li><strong>{}</strong>{}<br><code>{}</code><br><span class="muted">CPU {} → {}, memory {} → {}</span>"#,
+                c.name,
+                role,
+                c.image.as_deref().unwrap_or_default(),
+                or_dash(&r.cpu_request),
+                or_dash(&r.cpu_limit),
+                or_dash(&r.memory_request),
+                or_dash(&r.memory_limit),
             );
             if let Some(cmd) = &c.command {
-                let _ = write!(ul, r#"<span class="prov">{}</span>"#, esc(cmd));
+                html!(ul, r#"<span class="prov">{}</span>"#, cmd);
             }
-            ul.push_str("</li>");
+            ul.push_static("</li>");
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("containers", "Containers", &ul));
     }
 
     if !d.ports.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for p in &d.ports {
             let owner = p
                 .owner
@@ -193,14 +185,15 @@ pub fn sections_before(
                 p.port,
                 p.protocol
             );
-            let _ = write!(ul, "<li>{}</li>", esc(&text));
+            html!(ul, "<li>{}</li>", text);
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("ports", "Ports", &ul));
     }
 
     if !d.probes.is_empty() {
-        let mut ul = String::from(r#"<ul class="probes">"#);
+        let mut ul = Html::new();
+        ul.push_static(r#"<ul class="probes">"#);
         for p in &d.probes {
             let timing = match (p.period_seconds, p.initial_delay_seconds) {
                 (Some(per), Some(delay)) => format!("every {per}s, starts after {delay}s"),
@@ -208,37 +201,44 @@ pub fn sections_before(
                 (None, Some(delay)) => format!("starts after {delay}s"),
                 (None, None) => String::new(),
             };
-            let _ = write!(
+            html!(
                 ul,
-                r#"<li data-probe="{k}"><strong>{k}</strong> <code>{}</code> · {}<span class="muted"> ({})</span></li>"#,
-                esc(&p.handler),
-                esc(&timing),
-                esc(&p.container),
-                k = p.kind,
+                r#"<li data-probe="{}"><strong>{}</strong> <code>{}</code> · {}<span class="muted"> ({})</span></li>"#,
+                p.kind,
+                p.kind,
+                p.handler,
+                timing,
+                p.container,
             );
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("probes", "Health checks", &ul));
     }
 
     if !d.env.is_empty() || !d.env_from.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for e in &d.env {
-            let value = match &e.value {
-                Some(v) => format!("<span>= {}</span>", esc(v)),
-                None => format!(r#"<span class="redacted">from {}</span>"#, esc(&e.source)),
-            };
-            let _ = write!(ul, "<li><code>{}</code> {value}</li>", esc(&e.name));
+            html!(ul, "<li><code>{}</code> ", e.name);
+            match &e.value {
+                Some(v) => html!(ul, "<span>= {}</span></li>", v),
+                None => html!(
+                    ul,
+                    r#"<span class="redacted">from {}</span></li>"#,
+                    e.source
+                ),
+            }
         }
         for s in &d.env_from {
-            let _ = write!(ul, r#"<li class="redacted">all keys of {}</li>"#, esc(s));
+            html!(ul, r#"<li class="redacted">all keys of {}</li>"#, s);
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("env", "Environment", &ul));
     }
 
     if !config_sources.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for c in config_sources {
             let secret = c.kind == "Secret";
             let keys = if secret {
@@ -246,50 +246,45 @@ pub fn sections_before(
             } else {
                 &c.config_keys
             };
-            let _ = write!(
-                ul,
-                "<li>{}: {}{}</li>",
-                node_link(base, &c.id),
-                esc(&keys.join(", ")),
-                if secret {
-                    r#"<span class="redacted"> (values redacted)</span>"#
-                } else {
-                    ""
-                }
-            );
+            html!(ul, "<li>{}: {}", node_link(base, &c.id), keys.join(", "));
+            if secret {
+                ul.push_static(r#"<span class="redacted"> (values redacted)</span>"#);
+            }
+            ul.push_static("</li>");
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("config", "Configuration it reads", &ul));
     }
 
     if !d.secret_keys.is_empty() {
-        let body = format!(
+        let mut body = Html::new();
+        html!(
+            body,
             r#"<p>{}<span class="redacted"> (values redacted)</span></p>"#,
-            esc(&d.secret_keys.join(", "))
+            d.secret_keys.join(", ")
         );
         out.push(titled("keys", "Keys", &body));
     }
     if !d.config_keys.is_empty() {
-        let body = format!("<p>{}</p>", esc(&d.config_keys.join(", ")));
+        let mut body = Html::new();
+        html!(body, "<p>{}</p>", d.config_keys.join(", "));
         out.push(titled("keys", "Keys", &body));
     }
 
     if !d.volume_mounts.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for m in &d.volume_mounts {
-            let _ = write!(
+            html!(
                 ul,
-                "<li><code>{}</code>{}</li>",
-                esc(&m.mount_path),
-                esc(&format!(
-                    " ← {}{} ({})",
-                    m.source,
-                    if m.read_only { ", read-only" } else { "" },
-                    m.container
-                ))
+                "<li><code>{}</code> ← {}{} ({})</li>",
+                m.mount_path,
+                m.source,
+                if m.read_only { ", read-only" } else { "" },
+                m.container
             );
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("mounts", "Mounts", &ul));
     }
     out
@@ -305,22 +300,26 @@ fn edge_list(
     if edges.is_empty() {
         return None;
     }
-    let mut ul = String::from(r#"<ul class="edges-list">"#);
+    let mut ul = Html::new();
+    ul.push_static(r#"<ul class="edges-list">"#);
     for e in edges {
         let fam = e.family.as_str();
-        let _ = write!(
+        html!(
             ul,
-            r#"<li class="edge-item" data-edge="{}"><span class="swatch {fam}"></span> {arrow} {}<span class="rule">  {fam} · {}</span>"#,
-            esc(&e.id),
+            r#"<li class="edge-item" data-edge="{}"><span class="swatch {}"></span> {} {}<span class="rule">  {} · {}</span>"#,
+            e.id,
+            fam,
+            arrow,
             node_link(base, &e.other),
-            esc(e.rule),
+            fam,
+            e.rule,
         );
         for r in &e.reasons {
-            let _ = write!(ul, r#"<span class="prov">{}</span>"#, esc(r));
+            html!(ul, r#"<span class="prov">{}</span>"#, r);
         }
-        ul.push_str("</li>");
+        ul.push_static("</li>");
     }
-    ul.push_str("</ul>");
+    ul.push_static("</ul>");
     Some(titled(id, title, &ul))
 }
 
@@ -334,26 +333,24 @@ pub fn sections_after(d: &NodeDetails, base: &str) -> Vec<Section> {
     .flatten()
     .collect();
     if !d.findings.is_empty() {
-        let mut ul = String::from("<ul>");
+        let mut ul = Html::new();
+        ul.push_static("<ul>");
         for f in &d.findings {
-            let _ = write!(
-                ul,
-                r#"<li class="finding">{}</li>"#,
-                esc(&format!("{}: {}", f.rule, f.message))
-            );
+            html!(ul, r#"<li class="finding">{}: {}</li>"#, f.rule, f.message);
         }
-        ul.push_str("</ul>");
+        ul.push_static("</ul>");
         out.push(titled("findings", "Findings", &ul));
     }
     out
 }
 
 /// The "Attached objects" list (the SPA adds the fold/unfold button).
-pub fn attached_list(folded: &[String], base: &str) -> String {
-    let mut ul = String::from("<h3>Attached objects</h3><ul>");
+pub fn attached_list(folded: &[String], base: &str) -> Html {
+    let mut ul = Html::new();
+    ul.push_static("<h3>Attached objects</h3><ul>");
     for id in folded {
-        let _ = write!(ul, "<li>{}</li>", node_link(base, id));
+        html!(ul, "<li>{}</li>", node_link(base, id));
     }
-    ul.push_str("</ul>");
+    ul.push_static("</ul>");
     ul
 }
