@@ -355,12 +355,20 @@ fn load_errors_match_the_golden_file_the_browser_also_checks() {
 
 /// `explorer render` writes the page's SVG: it parses as XML, and, expanded, draws every
 /// node and edge of `explorer graph` except what the first view hides (NetworkPolicies and
-/// their edges).
+/// their edges); a Namespace is drawn as the frame around its objects.
 #[test]
 fn render_draws_what_graph_finds() {
     let Some(dir) = k8s() else { return };
     let g: Value = serde_json::from_str(&stdout(&explorer(&["graph", &dir]))).unwrap();
-    let hidden_node = |id: &str| id.starts_with("NetworkPolicy/");
+    let namespaces: Vec<String> = g["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "Namespace")
+        .map(|n| n["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!namespaces.is_empty());
+    let hidden_node = |id: &str| id.starts_with("NetworkPolicy/") || id.starts_with("Namespace/");
     let want_nodes: std::collections::BTreeSet<String> = g["nodes"]
         .as_array()
         .unwrap()
@@ -415,6 +423,20 @@ fn render_draws_what_graph_finds() {
             .iter()
             .flat_map(|s| s.split(' ').map(str::to_string).collect::<Vec<_>>())
             .collect();
+        let frames: Vec<String> = doc
+            .descendants()
+            .filter(|n| n.attribute("data-frame").is_some())
+            .filter_map(|n| n.descendants().find(|t| t.has_tag_name("text")))
+            .filter_map(|t| t.text().map(str::to_string))
+            .collect();
+        for ns in &namespaces {
+            assert!(
+                frames
+                    .iter()
+                    .any(|f| f.starts_with(&format!("namespace {ns}"))),
+                "a frame for namespace {ns}: {frames:?}"
+            );
+        }
         if expanded {
             assert_eq!(drawn_nodes, want_nodes, "{theme}: nodes");
             assert_eq!(drawn_edges, want_edges, "{theme}: edges");
@@ -428,14 +450,10 @@ fn render_draws_what_graph_finds() {
     let light = std::fs::read_to_string(tmp.join("light-true.svg")).unwrap();
     let dark = std::fs::read_to_string(tmp.join("dark-true.svg")).unwrap();
     assert_ne!(light, dark);
+    // After the background rectangle (the line after </defs>), the drawing is the same.
     let strip = |s: &str| {
-        s.split("</defs>")
-            .nth(1)
-            .unwrap()
-            .split_once('\n')
-            .unwrap()
-            .1
-            .to_string()
+        let after_defs = s.split("</defs>").nth(1).unwrap();
+        after_defs.split_once("/>\n").unwrap().1.to_string()
     };
     assert_eq!(
         strip(&light),
