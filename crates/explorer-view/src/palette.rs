@@ -258,7 +258,7 @@ pub fn svg_css(theme: Theme) -> String {
 .node .name {{ font-size: 14px; font-weight: 650; }}
 .node .kind {{ font-size: 11px; fill: {ink_3}; }}
 .node .icon {{ fill: none; stroke: {ink_2}; stroke-width: 1.6; }}
-.node .svc {{ font-size: 11px; fill: {ink_2}; font-family: ui-monospace, Menlo, Consolas, monospace; }}
+.node .svc {{ font-size: 11px; fill: {ink_2}; }}
 .node .badge circle {{ fill: {frame}; stroke: {card_line}; }} .node .badge text {{ font-size: 10px; font-weight: 700; fill: {ink_2}; }}
 .node.external .card {{ fill: {frame}; stroke: {ink}; stroke-width: 1.6; }}
 .edge path {{ fill: none; stroke-width: 1.8; }}
