@@ -206,3 +206,39 @@ test('1,000 generated resources: first paint and pan/zoom cost', async () => {
   assert.ok(results.thousandFirstPaintMs <= 2000, `first paint after ${results.thousandFirstPaintMs} ms`);
   assert.ok(cost.p95 <= 16, `pan/zoom step p95 ${cost.p95} ms`);
 });
+
+test('one connected group too large for the layered layout: drawn at once, and the page says why', async () => {
+  // 320 workloads in one chain (each calls the next through its Service): one component of
+  // 320 nodes and 319 edges, above the layered layout's limit.
+  const docs = [];
+  for (let i = 0; i < 320; i++) {
+    docs.push(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: w${i}, namespace: chain, labels: {app: w${i}}}
+spec:
+  selector: {matchLabels: {app: w${i}}}
+  template:
+    metadata: {labels: {app: w${i}}}
+    spec:
+      containers:
+        - name: main
+          image: example/w:1
+          env: [{name: NEXT_URL, value: "http://w${i + 1}-svc:8080"}]`);
+    docs.push(`apiVersion: v1
+kind: Service
+metadata: {name: w${i}-svc, namespace: chain}
+spec: {selector: {app: w${i}}, ports: [{port: 8080}]}`);
+  }
+  const { page, context, problems } = await openPage(browser, null);
+  await page.route('**/manifests.yaml', (route) => route.fulfill({ contentType: 'application/yaml', body: docs.join('\n---\n') + '\n' }));
+  await page.goto(BASE);
+  results.chainPaintedMs = await paintedAt(page);
+  const note = page.locator('.scene-notes');
+  await note.waitFor({ timeout: 5000 });
+  assert.match(await note.innerText(), /too many for the layered layout/);
+  assert.ok((await page.locator('g.node').count()) >= 320);
+  await page.screenshot({ path: `${ARTIFACTS}/diagram-chain.png` });
+  await context.close();
+  assert.deepEqual(problems, []);
+  assert.ok(results.chainPaintedMs <= 3000, `painted after ${results.chainPaintedMs} ms`);
+});

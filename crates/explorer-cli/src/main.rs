@@ -237,6 +237,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             };
             let view = project(&g, &opts);
             let scene = compose(&view, &model.host_ports);
+            for note in &scene.notes {
+                eprintln!("explorer: note: {note}");
+            }
             let name = model.system_name();
             if first_frame {
                 let page = std::fs::read_to_string(&output)

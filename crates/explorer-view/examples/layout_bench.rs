@@ -1,6 +1,6 @@
 //! Times the layered layout on graphs of 10, 100 and 1,000 nodes.
 //!
-//! `cargo run --release -p explorer-core --example layout_bench [-- --quick] [--sizes 10,100,1000] [--seeds N]`
+//! `cargo run --release -p explorer-view --example layout_bench [-- --quick] [--sizes 10,100,1000] [--seeds N]`
 //!
 //! Three shapes, all sparse (~1.2–1.5 edges per node, a quarter labelled):
 //! * `random`  — uniform random DAG (edge between two random nodes, lower index

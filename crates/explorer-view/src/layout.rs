@@ -53,6 +53,15 @@ pub const LABEL_HEIGHT: f64 = 16.0;
 /// Bigger components keep the depth-first starting order (more crossings).
 pub const OPTIMIZE_MAX_ITEMS: usize = 300;
 
+/// Components with more vertices than this (nodes plus edges) are not given to
+/// the layered layout at all: even without its optimisation passes it grows
+/// faster than quadratically (natively, `examples/layout_bench.rs`: a random
+/// DAG of 200 nodes 0.13 s, 400 nodes 0.9 s, 600 nodes 2.5 s; a cluster with one
+/// monitoring hub of 600 nodes 0.8 s; slower again in the browser). They are
+/// drawn by [`ranked_component`] instead, in linear time, and the layout says so
+/// ([`Layout::simplified`]), so the page can tell the user why.
+pub const LAYERED_MAX_ITEMS: usize = 500;
+
 /// Free space kept on each side of a label anchored in a rank gap.
 const LABEL_PAD: f64 = 4.0;
 
@@ -126,6 +135,9 @@ pub struct Layout {
     /// One route per laid-out edge, in input order. Edges with an unknown
     /// endpoint and self-loops are left out.
     pub edges: Vec<EdgeRoute>,
+    /// Node counts of the components too large for the layered layout
+    /// ([`LAYERED_MAX_ITEMS`]), drawn in plain ranks with straight edges.
+    pub simplified: Vec<usize>,
 }
 
 /// A placed node; `x`, `y` is the top-left corner.
@@ -289,10 +301,18 @@ pub fn layout(input: &LayoutInput) -> Layout {
         comp_edges[comp_of[e.from]].push(k);
     }
 
+    let mut simplified = Vec::new();
     let placed: Vec<Placed> = comp_nodes
         .iter()
         .zip(&comp_edges)
-        .map(|(cn, ce)| layout_component(cn, ce, &nodes, &edges, &opts))
+        .map(|(cn, ce)| {
+            if cn.len() + ce.len() > LAYERED_MAX_ITEMS {
+                simplified.push(cn.len());
+                ranked_component(cn, ce, &nodes, &edges, &opts)
+            } else {
+                layout_component(cn, ce, &nodes, &edges, &opts)
+            }
+        })
         .collect();
 
     // Pack the components and assemble the result.
@@ -333,6 +353,7 @@ pub fn layout(input: &LayoutInput) -> Layout {
         direction: opts.direction,
         nodes: boxes.into_iter().flatten().collect(),
         edges: routes.into_iter().flatten().collect(),
+        simplified,
     }
 }
 
@@ -598,6 +619,150 @@ fn layout_component(
             .collect(),
         width: x1 - x0,
         height: y1 - y0,
+    }
+}
+
+/// A component too large for the layered layout, in linear time: ranks by the
+/// longest path from the sources (cycles broken as for the library), each rank
+/// a column (or row) in depth-first order, edges straight from border to
+/// border with their label at the middle. No crossing reduction: the drawing
+/// is readable for its ranks, not its edges, and the page says so.
+fn ranked_component(
+    comp: &[usize],
+    comp_edges: &[usize],
+    nodes: &[(&str, f64, f64)],
+    edges: &[Edge],
+    opts: &LayoutOptions,
+) -> Placed {
+    let n = comp.len();
+    let local: HashMap<usize, usize> = comp.iter().enumerate().map(|(l, &i)| (i, l)).collect();
+    let links: Vec<(usize, usize)> = comp_edges
+        .iter()
+        .map(|&k| (local[&edges[k].from], local[&edges[k].to]))
+        .collect();
+    let prep = prepare(n, &links);
+
+    // Longest path from the sources over the oriented (acyclic) edges: Kahn's order.
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut indegree = vec![0usize; n];
+    for &(j, reversed) in &prep.edges {
+        let (a, b) = links[j];
+        let (a, b) = if reversed { (b, a) } else { (a, b) };
+        out[a].push(b);
+        indegree[b] += 1;
+    }
+    let mut rank = vec![0usize; n];
+    let mut queue: Vec<usize> = prep
+        .order
+        .iter()
+        .copied()
+        .filter(|&v| indegree[v] == 0)
+        .collect();
+    let mut head = 0;
+    while let Some(&v) = queue.get(head) {
+        head += 1;
+        for &w in &out[v] {
+            rank[w] = rank[w].max(rank[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                queue.push(w);
+            }
+        }
+    }
+
+    // Along the flow: each rank as deep as its deepest box; across: boxes in preorder.
+    let horizontal = opts.direction == Direction::LeftRight;
+    let along = |w: f64, h: f64| if horizontal { w } else { h };
+    let across = |w: f64, h: f64| if horizontal { h } else { w };
+    let ranks = rank.iter().max().map_or(0, |r| r + 1);
+    let mut depth = vec![0.0_f64; ranks];
+    for (l, &i) in comp.iter().enumerate() {
+        let (_, w, h) = nodes[i];
+        depth[rank[l]] = depth[rank[l]].max(along(w, h));
+    }
+    // A labelled edge's label sits in the gap after its lower rank, so that gap
+    // also takes the widest such label (no label ever lies on a box).
+    let label_along = |k: usize| {
+        let w = edges[k].label_width;
+        if w <= 0.0 {
+            0.0
+        } else if horizontal {
+            w + 2.0 * LABEL_PAD
+        } else {
+            LABEL_HEIGHT + 2.0 * LABEL_PAD
+        }
+    };
+    let mut gap = vec![opts.rank_gap; ranks];
+    for (&k, &(a, b)) in comp_edges.iter().zip(&links) {
+        let r = rank[a].min(rank[b]);
+        gap[r] = gap[r].max(opts.rank_gap + label_along(k));
+    }
+    let mut start = vec![0.0_f64; ranks];
+    for r in 1..ranks {
+        start[r] = start[r - 1] + depth[r - 1] + gap[r - 1];
+    }
+    let mut fill = vec![0.0_f64; ranks];
+    let mut at = vec![(0.0, 0.0); n];
+    for &l in &prep.order {
+        let (_, w, h) = nodes[comp[l]];
+        let r = rank[l];
+        let (a, c) = (start[r] + (depth[r] - along(w, h)) / 2.0, fill[r]);
+        fill[r] += across(w, h) + opts.node_gap;
+        at[l] = if horizontal { (a, c) } else { (c, a) };
+    }
+    let rect = |l: usize| {
+        let (_, w, h) = nodes[comp[l]];
+        Rect {
+            x: at[l].0,
+            y: at[l].1,
+            w,
+            h,
+        }
+    };
+    let placed_edges = comp_edges
+        .iter()
+        .zip(&links)
+        .map(|(&k, &(a, b))| {
+            let (ra, rb) = (rect(a), rect(b));
+            let p = clip_to_border(ra, centre(rb));
+            let q = clip_to_border(rb, centre(ra));
+            // The label: in the middle of the gap after the lower rank, on the line.
+            let label = (edges[k].label_width > 0.0).then(|| {
+                let r = rank[a].min(rank[b]);
+                let mid = start[r] + depth[r] + gap[r] / 2.0;
+                let (pa, qa, pc, qc) = if horizontal {
+                    (p.0, q.0, p.1, q.1)
+                } else {
+                    (p.1, q.1, p.0, q.0)
+                };
+                let t = if (qa - pa).abs() > EPS {
+                    ((mid - pa) / (qa - pa)).clamp(0.0, 1.0)
+                } else {
+                    0.5
+                };
+                let c = pc + t * (qc - pc);
+                if horizontal {
+                    (mid, c)
+                } else {
+                    (c, mid)
+                }
+            });
+            (k, vec![p, q], label)
+        })
+        .collect();
+    let (mut width, mut height) = (0.0_f64, 0.0_f64);
+    for l in 0..n {
+        let r = rect(l);
+        width = width.max(r.x + r.w);
+        height = height.max(r.y + r.h);
+    }
+    Placed {
+        nodes: (0..n)
+            .map(|l| (comp[l], at[l].0, at[l].1, rank[l]))
+            .collect(),
+        edges: placed_edges,
+        width,
+        height,
     }
 }
 

@@ -64,6 +64,9 @@ pub struct Scene {
     pub frames: Vec<Frame>,
     pub nodes: Vec<PlacedNode>,
     pub edges: Vec<PlacedEdge>,
+    /// What the user should know about how this drawing was made (a group too
+    /// large for the layered layout, drawn simply).
+    pub notes: Vec<String>,
 }
 
 impl Scene {
@@ -322,10 +325,20 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         height = height.max(f.y + f.height);
     }
     nodes.sort_unstable_by(|a, b| a.node.id.cmp(&b.node.id));
+    let notes = lay
+        .simplified
+        .iter()
+        .map(|n| {
+            format!(
+                "{n} connected objects are too many for the layered layout: they are drawn in plain ranks with straight edges. Hide kinds or relations to see their structure."
+            )
+        })
+        .collect();
     Scene {
         width: width + MARGIN,
         height: height + MARGIN,
         frames,
+        notes,
         nodes,
         edges,
     }

@@ -643,6 +643,35 @@ fn thousand_node_random_dag() {
     assert_flows_forward(&l, Direction::LeftRight);
 }
 
+/// A component above `LAYERED_MAX_ITEMS` is drawn by the linear fallback: the layout says
+/// so, keeps every invariant (boxes apart, labels clear, routes attached, flow forward), and
+/// its time grows linearly: 20 times the nodes take far less than 20 squared times as long.
+#[test]
+fn components_too_large_for_the_layered_layout_are_drawn_in_linear_time() {
+    let small = random_dag(1_000, 7);
+    let t = std::time::Instant::now();
+    let l = check_all(&small);
+    let t_small = t.elapsed();
+    assert_eq!(l.simplified.len(), 1, "one giant component, simplified");
+    assert!(l.simplified[0] > 900, "{:?}", l.simplified);
+    assert_flows_forward(&l, Direction::LeftRight);
+
+    let big = random_dag(20_000, 7);
+    let t = std::time::Instant::now();
+    let l = layout(&big);
+    let t_big = t.elapsed();
+    assert_eq!(l.nodes.len(), 20_000);
+    assert!(!l.simplified.is_empty());
+    assert!(
+        t_big < t_small * 100 + std::time::Duration::from_millis(200),
+        "1,000 nodes {t_small:?}, 20,000 nodes {t_big:?}: not linear"
+    );
+
+    // Small components are still laid out by the layered layout.
+    let l = layout(&random_dag(40, 7));
+    assert!(l.simplified.is_empty());
+}
+
 #[test]
 fn large_top_down_dag_with_wide_labels() {
     // Above the label-dummy threshold: labels are anchored in rank gaps.

@@ -57,10 +57,28 @@ pub fn Diagram(loaded: Arc<Loaded>) -> impl IntoView {
             <div class="diagram-stage">
                 <div class="canvas-wrap">
                     <Canvas scene view_graph viewport />
+                    <SceneNotes scene />
                 </div>
                 <Legend view_graph />
             </div>
             <DetailsPanel loaded view_graph />
         </div>
+    }
+}
+
+/// What the user should know about how the drawing was made (a group of objects too
+/// large for the layered layout), over the canvas's corner.
+#[component]
+fn SceneNotes(scene: Memo<explorer_view::scene::Scene>) -> impl IntoView {
+    let notes = move || scene.with(|s| s.notes.clone());
+    move || {
+        let notes = notes();
+        (!notes.is_empty()).then(|| {
+            view! {
+                <div class="scene-notes" role="status">
+                    {notes.into_iter().map(|n| view! { <p>{n}</p> }).collect_view()}
+                </div>
+            }
+        })
     }
 }
