@@ -119,12 +119,7 @@ fn load_errors_in_the_browser_match_the_cli() {
         .model
         .errors
         .iter()
-        .map(|e| {
-            format!(
-                "{}:{} (document {}): {}",
-                e.path, e.line, e.doc_index, e.message
-            )
-        })
+        .map(|e| e.to_string())
         .collect();
     let expected: Vec<&str> = include_str!("decode-errors/bad.expected").lines().collect();
     assert_eq!(got, expected);
