@@ -15,6 +15,7 @@ pub mod quantity;
 pub mod redact;
 pub mod relations;
 pub mod resources;
+pub mod status;
 pub mod yaml;
 
 pub use model::{Body, HostPort, LoadError, Model, Object, ObjectId, SourceRef};
