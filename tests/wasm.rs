@@ -115,12 +115,7 @@ fn load_errors_in_the_browser_match_the_cli() {
     let path = "tests/decode-errors/bad.yaml";
     let bytes = include_bytes!("decode-errors/bad.yaml").to_vec();
     let loaded = explorer::manifests::derive_bytes(path.into(), bytes).expect("some objects load");
-    let got: Vec<String> = loaded
-        .model
-        .errors
-        .iter()
-        .map(|e| e.to_string())
-        .collect();
+    let got: Vec<String> = loaded.model.errors.iter().map(|e| e.to_string()).collect();
     let expected: Vec<&str> = include_str!("decode-errors/bad.expected").lines().collect();
     assert_eq!(got, expected);
     // Every load error is among the problems the findings view lists.

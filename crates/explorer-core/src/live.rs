@@ -127,7 +127,8 @@ pub struct Sample {
     pub value: f64,
 }
 
-fn sample_value(v: &Value) -> Result<(f64, f64), LiveError> {
+/// One `[timestamp, "value"]` pair of the Prometheus API (vectors and matrices alike).
+pub(crate) fn sample_value(v: &Value) -> Result<(f64, f64), LiveError> {
     let pair = v
         .as_array()
         .filter(|a| a.len() == 2)

@@ -59,12 +59,15 @@ pub fn parse_url(s: &str) -> Option<Url<'_>> {
     {
         return None;
     }
-    let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(auth_end);
-    let (userinfo, hostport) = match authority.rfind('@') {
-        Some(i) => (Some(&authority[..i]), &authority[i + 1..]),
-        None => (None, authority),
+    // Credentials hold '/', '?', '#' and '@' unencoded often enough (generated passwords do):
+    // the userinfo ends at the last '@', as redaction reads it, so that the graph of the raw
+    // manifests and the graph of the redacted bundle name the same host.
+    let (userinfo, after) = match rest.rfind('@') {
+        Some(i) => (Some(&rest[..i]), &rest[i + 1..]),
+        None => (None, rest),
     };
+    let auth_end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let (hostport, tail) = after.split_at(auth_end);
     let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
         let close = stripped.find(']')?;
         let host = &hostport[..close + 2];
@@ -192,6 +195,11 @@ mod tests {
         assert_eq!(u.port, Some("80"));
         assert!(parse_url("file:///etc/x").is_none());
         assert!(parse_url("no url").is_none());
+        // A password with '/', '#', '?' and '@' in it: the host is after the last '@'.
+        let u = parse_url("postgresql://ad@min:p@ss:w/rd%40#frag?q=1@db-service:5432/app").unwrap();
+        assert_eq!(u.userinfo, Some("ad@min:p@ss:w/rd%40#frag?q=1"));
+        assert_eq!((u.host, u.port_number()), ("db-service", Some(5432)));
+        assert_eq!(u.path, "/app");
         assert!(parse_url("1http://x").is_none());
     }
 

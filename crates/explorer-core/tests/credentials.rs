@@ -200,6 +200,23 @@ fn check(user: &str, password: &str) {
             .any(|e| e.from == "Deployment/shop/api" && e.to == "Service/shop/db-service"),
         "the edge to db-service is gone for {user:?}:{password:?}\n{bundle}"
     );
+    // The raw manifests name the same host (the CLI's graph), with no false broken reference.
+    let raw = load_sources(&[Source::new(
+        "manifests.yaml",
+        manifests(&url(user, password)),
+    )]);
+    let g = build(&raw);
+    assert!(
+        g.edges
+            .iter()
+            .any(|e| e.from == "Deployment/shop/api" && e.to == "Service/shop/db-service"),
+        "the raw graph misses the edge to db-service for {user:?}:{password:?}"
+    );
+    assert!(
+        !g.findings.iter().any(|f| f.rule == "broken-reference"),
+        "a false broken reference for {user:?}:{password:?}: {:?}",
+        g.findings
+    );
 }
 
 #[test]

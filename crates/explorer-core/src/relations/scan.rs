@@ -80,7 +80,11 @@ fn url_hit(token: &str, strong: bool) -> Option<Hit> {
 /// yields `host:port` tokens, and a lone host name when the key suggests a host.
 pub fn scan_value(keys: &[&str], value: &str) -> Vec<Hit> {
     let hinted = keys.iter().any(|k| key_suggests_host(k));
-    let v = value.trim();
+    // Read the value as the bundle shows it (credentials stripped the way redaction strips
+    // them), so the raw manifests and the served bundle give the same hosts, whatever a
+    // password holds.
+    let redacted = redact_text(value);
+    let v = redacted.trim();
     let mut hits = Vec::new();
     if v.contains('\n') {
         for (a, b) in find_urls(v) {
@@ -88,9 +92,14 @@ pub fn scan_value(keys: &[&str], value: &str) -> Vec<Hit> {
         }
         return hits;
     }
+    // URLs whole first (a password may hold '=' or spaces-free separators that would cut
+    // them into tokens), then host:port tokens outside them.
+    for (a, b) in find_urls(v) {
+        hits.extend(url_hit(&v[a..b], true));
+    }
     for t in tokens(v) {
-        if t.contains("://") {
-            hits.extend(url_hit(t, true));
+        if t.contains("://") || t.contains('@') {
+            continue;
         } else if let Some((host, port)) = split_host_port(t) {
             hits.push(Hit {
                 host: host.to_string(),
@@ -170,7 +179,8 @@ fn strip_quotes(w: &str) -> &str {
 /// Hosts named by a container command line (`pg_isready -h db -p 5432`, `nc -z db 5432`,
 /// URLs, `host:port`), each with the shell segment as evidence.
 pub fn scan_command(parts: &[String]) -> Vec<Hit> {
-    let text = parts.join(" ");
+    // As the bundle shows it: a password's `;`, `&`, `|` or spaces must not cut the command.
+    let text = redact_text(&parts.join(" ")).into_owned();
     let mut hits = Vec::new();
     let segments = text.split(['\n', ';', '|', '&']);
     for seg in segments {

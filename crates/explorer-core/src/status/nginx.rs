@@ -2,134 +2,64 @@
 //! it do with it": directives, `server` blocks, top-level `location`s with nginx's selection
 //! order (exact, longest prefix, `^~`, regexes in order), `proxy_pass` / `upstream`, `return`,
 //! `internal` and static roots. Nested locations are not followed (they inherit the handler).
+//!
+//! The text is parsed by `nginx-lint-parser` (the maintained parser of the nginx-lint project:
+//! quoting, escapes, comments, `map`/`geo` and Lua blocks as nginx reads them) instead of a
+//! hand-written tokenizer; this module only selects locations.
 
 use std::collections::BTreeMap;
 
+use nginx_lint_parser::ast::{Argument, Config, Directive};
+use nginx_lint_parser::lexer_rowan::tokenize;
+use nginx_lint_parser::syntax_kind::SyntaxKind;
+
 use crate::netref::{parse_url, split_host_port};
 
-/// One directive, with its block when it opens one.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Directive {
-    pub name: String,
-    pub args: Vec<String>,
-    pub block: Option<Vec<Directive>>,
-}
-
+/// Deepest block nesting accepted: the crate's parser recurses once per block, so deeper
+/// text is refused before it is parsed.
 const MAX_DEPTH: usize = 32;
 
-fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut chars = text.chars().peekable();
-    let flush = |cur: &mut String, out: &mut Vec<String>| {
-        if !cur.is_empty() {
-            out.push(std::mem::take(cur));
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '#' if cur.is_empty() => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
+/// The deepest `{` nesting in `text`, from the crate's own tokens (so quoted and commented
+/// braces do not count).
+fn nesting(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for (kind, _) in tokenize(text) {
+        match kind {
+            SyntaxKind::L_BRACE => {
+                depth += 1;
+                max = max.max(depth);
             }
-            '"' | '\'' if cur.is_empty() => {
-                // A quoted word; a leading `"` marks it so `{` inside is not a block.
-                let mut w = String::from("\"");
-                while let Some(q) = chars.next() {
-                    if q == '\\' {
-                        if let Some(n) = chars.next() {
-                            w.push(match n {
-                                'n' => '\n',
-                                't' => '\t',
-                                other => other,
-                            });
-                        }
-                    } else if q == c {
-                        break;
-                    } else {
-                        w.push(q);
-                    }
-                }
-                out.push(w);
-            }
-            '{' | '}' | ';' => {
-                flush(&mut cur, &mut out);
-                out.push(c.to_string());
-            }
-            c if c.is_whitespace() => flush(&mut cur, &mut out),
-            c => cur.push(c),
-        }
-    }
-    flush(&mut cur, &mut out);
-    out
-}
-
-fn unquote(t: &str) -> String {
-    t.strip_prefix('"').unwrap_or(t).to_string()
-}
-
-fn parse_block(toks: &[String], pos: &mut usize, depth: usize) -> Vec<Directive> {
-    let mut out = Vec::new();
-    let mut words: Vec<String> = Vec::new();
-    while *pos < toks.len() {
-        let t = &toks[*pos];
-        *pos += 1;
-        match t.as_str() {
-            ";" => {
-                if !words.is_empty() {
-                    let name = words.remove(0);
-                    out.push(Directive {
-                        name,
-                        args: std::mem::take(&mut words),
-                        block: None,
-                    });
-                }
-            }
-            "{" => {
-                let block = if depth < MAX_DEPTH {
-                    parse_block(toks, pos, depth + 1)
-                } else {
-                    skip_block(toks, pos);
-                    Vec::new()
-                };
-                let name = if words.is_empty() {
-                    String::new()
-                } else {
-                    words.remove(0)
-                };
-                out.push(Directive {
-                    name,
-                    args: std::mem::take(&mut words),
-                    block: Some(block),
-                });
-            }
-            "}" => return out,
-            w => words.push(unquote(w)),
-        }
-    }
-    out
-}
-
-fn skip_block(toks: &[String], pos: &mut usize) {
-    let mut level = 1usize;
-    while *pos < toks.len() && level > 0 {
-        match toks[*pos].as_str() {
-            "{" => level += 1,
-            "}" => level -= 1,
+            SyntaxKind::R_BRACE => depth = depth.saturating_sub(1),
             _ => {}
         }
-        *pos += 1;
+    }
+    max
+}
+
+/// Parses nginx config text; `None` when the crate refuses it or it nests deeper than
+/// [`MAX_DEPTH`].
+fn parse(text: &str) -> Option<Config> {
+    if nesting(text) > MAX_DEPTH {
+        return None;
+    }
+    nginx_lint_parser::parse_string(text).ok()
+}
+
+/// An argument's text as nginx sees it: quotes removed, `$variables` kept whole.
+fn arg(a: &Argument) -> &str {
+    if a.is_quoted() {
+        a.as_str()
+    } else {
+        &a.raw
     }
 }
 
-/// Parses nginx config text into directives (comments dropped, quotes removed).
-pub fn parse(text: &str) -> Vec<Directive> {
-    let toks = tokens(text);
-    let mut pos = 0;
-    parse_block(&toks, &mut pos, 0)
+fn args(d: &Directive) -> Vec<&str> {
+    d.args.iter().map(arg).collect()
+}
+
+fn children(d: &Directive) -> impl Iterator<Item = &Directive> {
+    d.block.iter().flat_map(|b| b.directives())
 }
 
 /// How a location matches.
@@ -207,19 +137,25 @@ pub struct Router {
     pub locations: Vec<Location>,
 }
 
-fn action_of(block: &[Directive], upstreams: &BTreeMap<String, (String, Option<u16>)>) -> Action {
-    for d in block {
+fn action_of(location: &Directive, upstreams: &BTreeMap<String, (String, Option<u16>)>) -> Action {
+    for d in children(location) {
         match d.name.as_str() {
             "return" => {
-                let code = d.args.first().and_then(|c| c.parse().ok()).unwrap_or(302);
+                let code = d
+                    .args
+                    .first()
+                    .and_then(|c| arg(c).parse().ok())
+                    .unwrap_or(302);
                 return Action::Return { code };
             }
             "proxy_pass" | "grpc_pass" | "uwsgi_pass" | "fastcgi_pass" => {
-                let Some(arg) = d.args.first() else { continue };
-                let url = if arg.contains("://") {
-                    arg.clone()
+                let Some(target) = d.args.first().map(arg) else {
+                    continue;
+                };
+                let url = if target.contains("://") {
+                    target.to_string()
                 } else {
-                    format!("http://{arg}")
+                    format!("http://{target}")
                 };
                 let Some(u) = parse_url(&url) else { continue };
                 if let Some((h, p)) = upstreams.get(u.host) {
@@ -239,65 +175,60 @@ fn action_of(block: &[Directive], upstreams: &BTreeMap<String, (String, Option<u
     Action::Static
 }
 
-fn collect<'a>(ds: &'a [Directive], name: &str, out: &mut Vec<&'a Directive>) {
+/// The `name` directives at the top level or inside `http`.
+fn collect<'a>(ds: impl Iterator<Item = &'a Directive>, name: &str, out: &mut Vec<&'a Directive>) {
     for d in ds {
         if d.name == name {
             out.push(d);
-        } else if let Some(b) = &d.block {
-            if d.name == "http" || d.name.is_empty() {
-                collect(b, name, out);
-            }
+        } else if d.name == "http" {
+            collect(children(d), name, out);
         }
     }
 }
 
 impl Router {
     /// The router of the first `server` block (one with `default_server` first), or `None`
-    /// when the text has no server block.
+    /// when the text has no server block or does not parse.
     pub fn from_conf(text: &str) -> Option<Router> {
-        let ds = parse(text);
+        let config = parse(text)?;
         let mut ups = Vec::new();
-        collect(&ds, "upstream", &mut ups);
+        collect(config.directives(), "upstream", &mut ups);
         let upstreams: BTreeMap<String, (String, Option<u16>)> = ups
             .iter()
             .filter_map(|u| {
-                let name = u.args.first()?.clone();
-                let server = u.block.as_ref()?.iter().find(|d| d.name == "server")?;
-                let target = server.args.first()?;
+                let name = arg(u.args.first()?).to_string();
+                let server = children(u).find(|d| d.name == "server")?;
+                let target = arg(server.args.first()?);
                 let hp = match split_host_port(target) {
                     Some((h, p)) => (h.to_string(), Some(p)),
-                    None => (target.clone(), None),
+                    None => (target.to_string(), None),
                 };
                 Some((name, hp))
             })
             .collect();
         let mut servers = Vec::new();
-        collect(&ds, "server", &mut servers);
+        collect(config.directives(), "server", &mut servers);
         let server = servers
             .iter()
             .find(|s| {
-                s.block.as_ref().is_some_and(|b| {
-                    b.iter()
-                        .any(|d| d.name == "listen" && d.args.iter().any(|a| a == "default_server"))
-                })
+                children(s).any(|d| d.name == "listen" && args(d).contains(&"default_server"))
             })
             .or_else(|| servers.iter().find(|s| s.block.is_some()))?;
         let mut locations = Vec::new();
-        for d in server.block.as_deref().unwrap_or(&[]) {
-            if d.name != "location" {
+        for d in children(server) {
+            if d.name != "location" || d.block.is_none() {
                 continue;
             }
-            let Some(block) = &d.block else { continue };
-            let (modifier, pattern) = match d.args.as_slice() {
-                [m, p] if m == "=" => (Modifier::Exact, p.clone()),
-                [m, p] if m == "^~" => (Modifier::PrefixStop, p.clone()),
-                [m, p] if m == "~" || m == "~*" => (
+            let (modifier, pattern) = match args(d).as_slice() {
+                ["=", p] => (Modifier::Exact, p.to_string()),
+                ["^~", p] => (Modifier::PrefixStop, p.to_string()),
+                [m @ ("~" | "~*"), p] => (
                     Modifier::Regex {
-                        case_insensitive: m == "~*",
+                        case_insensitive: *m == "~*",
                     },
-                    p.clone(),
+                    p.to_string(),
                 ),
-                [p] if !p.starts_with('@') => (Modifier::Prefix, p.clone()),
+                [p] if !p.starts_with('@') => (Modifier::Prefix, p.to_string()),
                 _ => continue,
             };
             let regex = match modifier {
@@ -317,8 +248,8 @@ impl Router {
                 modifier,
                 pattern,
                 regex,
-                action: action_of(block, &upstreams),
-                internal: block.iter().any(|d| d.name == "internal"),
+                action: action_of(d, &upstreams),
+                internal: children(d).any(|d| d.name == "internal"),
             });
         }
         Some(Router { locations })
@@ -419,5 +350,37 @@ http {
     fn no_server_no_router() {
         assert!(Router::from_conf("events {}").is_none());
         assert!(Router::from_conf("{{{{ ; } \" unterminated").is_none());
+    }
+
+    #[test]
+    fn deep_or_odd_text_is_refused_not_a_panic() {
+        let deep = format!("{}{}", "a { ".repeat(100_000), "} ".repeat(100_000));
+        assert!(Router::from_conf(&deep).is_none());
+        assert!(Router::from_conf("server { location / { return 200 }").is_none());
+        let ok = format!("{}server {{ }}{}", "http { ".repeat(20), " }".repeat(20));
+        assert!(Router::from_conf(&ok).is_some());
+    }
+
+    #[test]
+    fn quoted_and_variable_arguments() {
+        let r = Router::from_conf(
+            "server { location ~* \"^/q/[a-z]{2}$\" { return 301; } \
+             location /v/ { proxy_pass $backend; } }",
+        )
+        .unwrap();
+        assert_eq!(r.locations.len(), 2);
+        assert_eq!(r.locations[0].pattern, "^/q/[a-z]{2}$");
+        assert_eq!(
+            r.route("/Q/ab").map(|l| l.action.clone()),
+            Some(Action::Return { code: 301 })
+        );
+        // `$backend` is no host name: not a proxy to a host called "backend".
+        assert_ne!(
+            r.route("/v/x").map(|l| l.action.clone()),
+            Some(Action::Proxy {
+                host: "backend".into(),
+                port: None
+            })
+        );
     }
 }

@@ -124,17 +124,6 @@ pub struct Series {
     pub values: Vec<(f64, f64)>,
 }
 
-fn number(text: &str) -> Result<f64, LiveError> {
-    match text {
-        "NaN" => Ok(f64::NAN),
-        "+Inf" | "Inf" => Ok(f64::INFINITY),
-        "-Inf" => Ok(f64::NEG_INFINITY),
-        t => t
-            .parse()
-            .map_err(|_| LiveError::Shape(format!("value {t:?} is not a number"))),
-    }
-}
-
 /// `/api/v1/query_range` → its matrix.
 pub fn parse_matrix(text: &str) -> Result<Vec<Series>, LiveError> {
     let v: Value = serde_json::from_str(text).map_err(|e| LiveError::Json(e.to_string()))?;
@@ -184,19 +173,7 @@ pub fn parse_matrix(text: &str) -> Result<Vec<Series>, LiveError> {
                 .and_then(Value::as_array)
                 .ok_or_else(|| LiveError::Shape("series has no values".into()))?
                 .iter()
-                .map(|p| {
-                    let pair = p
-                        .as_array()
-                        .filter(|a| a.len() == 2)
-                        .ok_or_else(|| LiveError::Shape("value is not [ts, \"v\"]".into()))?;
-                    let ts = pair[0]
-                        .as_f64()
-                        .ok_or_else(|| LiveError::Shape("timestamp is not a number".into()))?;
-                    let text = pair[1]
-                        .as_str()
-                        .ok_or_else(|| LiveError::Shape("value is not a string".into()))?;
-                    Ok((ts, number(text)?))
-                })
+                .map(crate::live::sample_value)
                 .collect::<Result<Vec<_>, LiveError>>()?;
             Ok(Series { metric, values })
         })
