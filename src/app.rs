@@ -2,9 +2,13 @@ use leptos::prelude::*;
 
 use explorer_view::frame::{brand, page_title};
 
+#[cfg(feature = "live")]
+use crate::live::provide_live;
 use crate::manifests::{provide_manifests, use_manifests};
 use crate::pages::remove_first_frame;
 use crate::pages::{DiagramPage, FindingsBadge, FindingsPage, NotFound, ResourcesPage};
+#[cfg(feature = "live")]
+use crate::pages::{StatusBar, StatusPage};
 use crate::route::{provide_router, use_router, BASE};
 
 /// The pages, by path below [`BASE`].
@@ -13,6 +17,8 @@ enum Page {
     Diagram,
     Resources,
     Findings,
+    #[cfg(feature = "live")]
+    Status,
     NotFound,
 }
 
@@ -22,6 +28,8 @@ impl Page {
             "/" => Page::Diagram,
             "/resources" => Page::Resources,
             "/findings" => Page::Findings,
+            #[cfg(feature = "live")]
+            "/status" => Page::Status,
             _ => Page::NotFound,
         }
     }
@@ -31,6 +39,8 @@ impl Page {
 pub fn App() -> impl IntoView {
     let router = provide_router();
     provide_manifests();
+    #[cfg(feature = "live")]
+    provide_live();
     let path = router.path();
     // Re-render only when the page changes, not on every query change.
     let page = Memo::new(move |_| Page::at(&path.get()));
@@ -49,6 +59,8 @@ pub fn App() -> impl IntoView {
                 Page::Diagram => view! { <DiagramPage /> }.into_any(),
                 Page::Resources => view! { <ResourcesPage /> }.into_any(),
                 Page::Findings => view! { <FindingsPage /> }.into_any(),
+                #[cfg(feature = "live")]
+                Page::Status => view! { <StatusPage /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
             }}
         </Shell>
@@ -98,8 +110,28 @@ fn Shell(children: Children) -> impl IntoView {
                 <NavLink path="/findings" label="Findings">
                     <FindingsBadge />
                 </NavLink>
+                <LiveNav />
             </nav>
+            <LiveBar />
         </header>
         <main id="main">{children()}</main>
     }
+}
+
+/// The live view's link in the header (the `live` feature; nothing without it).
+#[component]
+fn LiveNav() -> impl IntoView {
+    #[cfg(feature = "live")]
+    return view! { <NavLink path="/status" label="Status" /> };
+    #[cfg(not(feature = "live"))]
+    ()
+}
+
+/// The live view's status bar in the header (the `live` feature; nothing without it).
+#[component]
+fn LiveBar() -> impl IntoView {
+    #[cfg(feature = "live")]
+    return view! { <StatusBar /> };
+    #[cfg(not(feature = "live"))]
+    ()
 }

@@ -46,9 +46,9 @@ pub fn relative_to_base(path: &str) -> String {
     }
 }
 
-/// Sends a GET to `url` with an `AbortSignal` that fires after `timeout_ms`; a non-2xx answer
-/// is a [`FetchError::Status`].
-async fn send(
+/// Sends a GET to `url` with an `AbortSignal` that fires after `timeout_ms`, whatever the
+/// status of the answer.
+async fn request(
     url: &str,
     timeout_ms: u32,
 ) -> Result<(gloo_net::http::Response, web_sys::AbortSignal), FetchError> {
@@ -58,6 +58,15 @@ async fn send(
         .send()
         .await
         .map_err(|e| classify(url, timeout_ms, &signal, e))?;
+    Ok((response, signal))
+}
+
+/// As [`request`]; a non-2xx answer is a [`FetchError::Status`].
+async fn send(
+    url: &str,
+    timeout_ms: u32,
+) -> Result<(gloo_net::http::Response, web_sys::AbortSignal), FetchError> {
+    let (response, signal) = request(url, timeout_ms).await?;
     if !response.ok() {
         return Err(FetchError::Status {
             url: url.to_string(),
@@ -83,6 +92,18 @@ pub async fn get_text(url: &str, timeout_ms: u32) -> Result<String, FetchError> 
         .text()
         .await
         .map_err(|e| classify(url, timeout_ms, &signal, e))
+}
+
+/// GETs `url` and returns its status and body whatever the status (the live view reads
+/// error pages as evidence too); only a timeout or a network failure is an error.
+pub async fn get_any(url: &str, timeout_ms: u32) -> Result<(u16, String), FetchError> {
+    let (response, signal) = request(url, timeout_ms).await?;
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .map_err(|e| classify(url, timeout_ms, &signal, e))?;
+    Ok((status, body))
 }
 
 fn classify(

@@ -3,6 +3,8 @@
 
 mod app;
 pub mod fetch;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod manifests;
 pub mod pages;
 pub mod route;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Stops exactly what stack/up.sh started (PID files under .stack/run), newest first.
 # Keeps the database's data (.stack/pgdata). Safe to run when nothing runs.
+#   stack/down.sh                 everything
+#   stack/down.sh NAME...         only these (prometheus, nginx, flask-app-1, flask-app-2, postgres),
+#                                 for outage drills; stack/up.sh starts again only what is missing
 set -euo pipefail
 # shellcheck source=stack/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -22,15 +25,31 @@ stop() {
   stopped=1
 }
 
+stop_postgres() {
+  local pid
+  if pid=$(pid_of postgres); then
+    say "stopping postgres (pid $pid; pg_ctl stop -m fast; data kept in .stack/pgdata)"
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 stop >/dev/null || stop postgres
+    rm -f "$RUN/postgres.pid"
+    stopped=1
+  fi
+}
+
+if (($#)); then
+  for name in "$@"; do
+    case $name in
+      postgres) stop_postgres ;;
+      prometheus | nginx | flask-app-1 | flask-app-2) stop "$name" ;;
+      *) die "unknown service '$name' (prometheus, nginx, flask-app-1, flask-app-2, postgres)" ;;
+    esac
+  done
+  exit 0
+fi
+
 stop prometheus
 stop nginx
 stop flask-app-2
 stop flask-app-1
-if pid=$(pid_of postgres); then
-  say "stopping postgres (pid $pid; pg_ctl stop -m fast; data kept in .stack/pgdata)"
-  as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w -t 60 stop >/dev/null || stop postgres
-  rm -f "$RUN/postgres.pid"
-  stopped=1
-fi
+stop_postgres
 rm -rf "$RUN"/flask-app-*-metrics
 if ((stopped)); then say "stack stopped"; else say "stack is not running: nothing to stop"; fi

@@ -1,10 +1,14 @@
 mod diagram;
 mod findings;
 mod resources;
+#[cfg(feature = "live")]
+mod status;
 
 pub use diagram::{remove_first_frame, DiagramPage};
 pub use findings::{FindingsBadge, FindingsPage};
 pub use resources::{ResourceTable, ResourcesPage};
+#[cfg(feature = "live")]
+pub use status::{StatusBar, StatusPage};
 
 use leptos::prelude::*;
 

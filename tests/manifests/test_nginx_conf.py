@@ -137,6 +137,8 @@ def test_explorer_redirect_is_relative(answers):
 def test_explorer_index_and_spa_fallback(answers, case):
     a = answers[case]
     assert a["status"] == 200 and "<title>explorer</title>" in a["body"]
+    # /explorer/ is index.html, with the first frame; any other route falls back to app.html.
+    assert ("first-frame" in a["body"]) == (case == "explorer_index")
     assert header(a, "content-type").startswith("text/html")
     assert header(a, "cache-control") == "no-cache"
     assert header(a, "content-security-policy") == CSP

@@ -197,6 +197,8 @@ pub fn Canvas(
             })
         })
     };
+    #[cfg(feature = "live")]
+    let live = crate::live::use_live();
     // Redraw when the scene changes (not on hover), then restore the highlights.
     Effect::new(move |_| {
         let g = layer.get();
@@ -204,6 +206,18 @@ pub fn Canvas(
             if let Some(g) = g {
                 g.set_inner_html(m.as_str());
                 apply(&g);
+                #[cfg(feature = "live")]
+                live.assessment
+                    .with_untracked(|a| super::overlay::apply(&g, a.as_deref()));
+            }
+        });
+    });
+    // The live status on every new assessment (the redraw above re-applies it too).
+    #[cfg(feature = "live")]
+    Effect::new(move |_| {
+        live.assessment.with(|a| {
+            if let Some(g) = layer.get_untracked() {
+                super::overlay::apply(&g, a.as_deref());
             }
         });
     });

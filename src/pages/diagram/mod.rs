@@ -8,6 +8,8 @@ mod canvas;
 pub use canvas::remove_first_frame;
 mod details;
 mod legend;
+#[cfg(feature = "live")]
+mod overlay;
 mod state;
 mod toolbar;
 
