@@ -3,7 +3,7 @@
 // stack services itself). Times from fault to display land in artifacts/live.json.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { launch, openPage, BASE, ARTIFACTS } from '../e2e/browser.mjs';
 
@@ -101,6 +101,26 @@ test('both Flask replicas stopped: flask-app down, and nothing stays green longe
   await page.screenshot({ path: `${ARTIFACTS}/live-flask-down.png` });
   stack('up.sh');
   await waitFor(FLASK, 'healthy', null, 60000);
+});
+
+/** Runs wrk against `path` for `seconds` (bounded load, as `make load` does for 60 s). */
+const wrk = (path, seconds) => new Promise((resolve, reject) => {
+  const p = spawn('wrk', ['-t1', '-c4', `-d${seconds}s`, `http://127.0.0.1:8889${path}`], { stdio: 'ignore' });
+  p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`wrk exited ${code}`))));
+});
+
+test('a bounded load run shows a rate on the entry edge; a missing path shows as 4xx while 5xx stays 0', async () => {
+  const t0 = Date.now();
+  await Promise.all([wrk('/api/health', 10), wrk('/api/no-such-path', 10)]);
+  // rate() over the last minute, from 15 s scrapes: wait for two samples of the load.
+  await page.waitForFunction(() => {
+    const e = [...document.querySelectorAll('main g.edge.traffic')].find((g) => g.dataset.traffic);
+    const m = e && /([0-9.]+) req\/s, 5xx ([0-9.]+) %, 4xx ([0-9.]+) %/.exec(e.dataset.traffic);
+    return m && Number(m[1]) > 1 && Number(m[2]) === 0 && Number(m[3]) > 0;
+  }, null, { timeout: 60000 });
+  results.loadShownMs = Date.now() - t0;
+  results.loadEdge = await page.locator('main g.edge.traffic[data-traffic]').first().getAttribute('data-traffic');
+  await page.screenshot({ path: `${ARTIFACTS}/live-load.png` });
 });
 
 test('the status page lists every workload with its state and evidence', async () => {

@@ -106,7 +106,17 @@ pub fn apply(layer: &web_sys::Element, assessment: Option<&Assessment>) {
                     let y = attr_f64(&label, "y") + 15.0;
                     let _ = text.set_attribute("y", &format!("{y:.1}"));
                     let _ = text.set_attribute("text-anchor", "middle");
-                    text.set_text_content(Some(&t.text));
+                    // Short on the drawing (the gap between two cards is narrow): the rate,
+                    // and the 5xx share when there is one; the whole text is in data-traffic
+                    // and the status page.
+                    let short = match (t.rate_rps, t.error_ratio) {
+                        (None, _) => "no traffic".to_string(),
+                        (Some(r), Some(e)) if e > 0.0 => {
+                            format!("{r:.1} req/s · 5xx {:.1} %", e * 100.0)
+                        }
+                        (Some(r), _) => format!("{r:.1} req/s"),
+                    };
+                    text.set_text_content(Some(&short));
                 }
             }
             None => {
