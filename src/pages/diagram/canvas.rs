@@ -279,7 +279,7 @@ pub fn Canvas(
 }
 
 /// The elements under `root` that match `selector`.
-fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+pub(super) fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
     let Ok(list) = root.query_selector_all(selector) else {
         return Vec::new();
     };

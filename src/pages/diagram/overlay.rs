@@ -6,17 +6,8 @@
 
 use explorer_core::status::Assessment;
 
+use super::canvas::elements;
 use crate::live::glyph;
-
-fn elements(root: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
-    let Ok(list) = root.query_selector_all(selector) else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
-        .collect()
-}
 
 fn svg_child(
     doc: &web_sys::Document,
