@@ -6,10 +6,14 @@ use explorer_view::frame::{brand, page_title};
 use crate::live::provide_live;
 use crate::manifests::{provide_manifests, use_manifests};
 use crate::pages::remove_first_frame;
-use crate::pages::{DiagramPage, FindingsBadge, FindingsPage, NotFound, ResourcesPage};
+use crate::pages::{
+    DiagramPage, FindingsBadge, FindingsPage, FlowPage, HealthChecksPage, NotFound, ResourcesPage,
+    SecurityPage, StoragePage, TourPage,
+};
 #[cfg(feature = "live")]
 use crate::pages::{StatusBar, StatusPage};
 use crate::route::{provide_router, use_router, BASE};
+use explorer_core::flows::FlowKind;
 
 /// The pages, by path below [`BASE`].
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -17,6 +21,12 @@ enum Page {
     Diagram,
     Resources,
     Findings,
+    HealthChecks,
+    Security,
+    Storage,
+    Flow(FlowKind),
+    /// The tour; its step is read from the path by the page, so stepping keeps it mounted.
+    Tour,
     #[cfg(feature = "live")]
     Status,
     NotFound,
@@ -28,6 +38,20 @@ impl Page {
             "/" => Page::Diagram,
             "/resources" => Page::Resources,
             "/findings" => Page::Findings,
+            "/health-checks" => Page::HealthChecks,
+            "/security" => Page::Security,
+            "/storage" => Page::Storage,
+            "/flows" => Page::Flow(FlowKind::Traffic),
+            "/tour" => Page::Tour,
+            p if p.starts_with("/flows/") => {
+                FlowKind::parse(&p[7..]).map_or(Page::NotFound, Page::Flow)
+            }
+            p if p
+                .strip_prefix("/tour/")
+                .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n >= 1)) =>
+            {
+                Page::Tour
+            }
             #[cfg(feature = "live")]
             "/status" => Page::Status,
             _ => Page::NotFound,
@@ -59,6 +83,11 @@ pub fn App() -> impl IntoView {
                 Page::Diagram => view! { <DiagramPage /> }.into_any(),
                 Page::Resources => view! { <ResourcesPage /> }.into_any(),
                 Page::Findings => view! { <FindingsPage /> }.into_any(),
+                Page::HealthChecks => view! { <HealthChecksPage /> }.into_any(),
+                Page::Security => view! { <SecurityPage /> }.into_any(),
+                Page::Storage => view! { <StoragePage /> }.into_any(),
+                Page::Flow(kind) => view! { <FlowPage kind /> }.into_any(),
+                Page::Tour => view! { <TourPage step=1 /> }.into_any(),
                 #[cfg(feature = "live")]
                 Page::Status => view! { <StatusPage /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
@@ -71,13 +100,22 @@ pub fn App() -> impl IntoView {
 fn NavLink(
     path: &'static str,
     label: &'static str,
+    /// Marks the link current for every path under it (`/flows` for `/flows/metrics`).
+    #[prop(optional)]
+    prefix: Option<&'static str>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
     let current = use_router().path();
+    let here = move || {
+        current.with(|c| match prefix {
+            Some(p) => c == p || c.starts_with(&format!("{p}/")),
+            None => c == path,
+        })
+    };
     view! {
         <a
             href=format!("{BASE}{path}")
-            aria-current=move || (current.get() == path).then_some("page")
+            aria-current=move || here().then_some("page")
         >
             {label}
             {children.map(|c| c())}
@@ -106,7 +144,12 @@ fn Shell(children: Children) -> impl IntoView {
             </a>
             <nav aria-label="Views">
                 <NavLink path="/" label="Diagram" />
+                <NavLink path="/tour/1" prefix="/tour" label="Tour" />
+                <NavLink path="/flows/traffic" prefix="/flows" label="Flows" />
                 <NavLink path="/resources" label="Resources" />
+                <NavLink path="/health-checks" label="Health checks" />
+                <NavLink path="/security" label="Security" />
+                <NavLink path="/storage" label="Storage" />
                 <NavLink path="/findings" label="Findings">
                     <FindingsBadge />
                 </NavLink>

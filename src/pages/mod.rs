@@ -1,14 +1,23 @@
+mod checks;
 mod diagram;
 mod findings;
+mod flows;
+mod reference;
 mod resources;
 #[cfg(feature = "live")]
 mod status;
+mod tour;
+mod walk;
 
+pub use checks::HealthChecksPage;
 pub use diagram::{remove_first_frame, DiagramPage};
 pub use findings::{FindingsBadge, FindingsPage};
+pub use flows::FlowPage;
+pub use reference::{SecurityPage, StoragePage};
 pub use resources::{ResourceTable, ResourcesPage};
 #[cfg(feature = "live")]
 pub use status::{StatusBar, StatusPage};
+pub use tour::TourPage;
 
 use leptos::prelude::*;
 

@@ -6,8 +6,12 @@ use std::path::{Path, PathBuf};
 use explorer_core::load::Source;
 use explorer_core::LoadError;
 
+/// Manifests, and the shell scripts that may give their apply order (`deploy.sh`).
 fn is_manifest(p: &Path) -> bool {
-    matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml"))
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("yml" | "yaml" | "sh")
+    )
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {

@@ -11,12 +11,14 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use explorer_core::bundle::write_bundle;
+use explorer_core::flows::{self, FlowKind};
 use explorer_core::graph;
 use explorer_core::load::{load_sources_with, LoadOptions, DEFAULT_MAX_TOTAL_BYTES};
 use explorer_core::problems::{self, Counts};
 use explorer_core::resources;
 use explorer_core::Model;
 use explorer_view::frame;
+use explorer_view::markdown::{flow_text, tour_markdown};
 use explorer_view::palette::Theme;
 use explorer_view::project::{project, ViewOptions};
 use explorer_view::scene::compose;
@@ -103,6 +105,28 @@ enum Command {
         #[arg(long, default_value = "/explorer/", requires = "first_frame")]
         base: String,
     },
+    /// The derived walkthroughs: traffic, metrics and startup, each step with its manifest
+    /// facts. Exits 1 when a flow asked for with --kind cannot be derived.
+    Flows {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// Only this flow.
+        #[arg(long, value_enum)]
+        kind: Option<FlowArg>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The guided tour generated from the manifests (text from `tour.explorer.dev/text` and
+    /// `tour.explorer.dev/note` annotations replaces or extends a step's).
+    Tour {
+        #[command(flatten)]
+        inputs: Inputs,
+        #[arg(short, long, value_enum, default_value_t = TourFormat::Markdown)]
+        format: TourFormat,
+        /// Output file (default: stdout).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<String>,
+    },
     /// Print a shell completion script.
     Completions {
         #[arg(value_enum)]
@@ -114,6 +138,19 @@ enum Command {
 enum ThemeArg {
     Light,
     Dark,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FlowArg {
+    Traffic,
+    Metrics,
+    Startup,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum TourFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -140,6 +177,16 @@ fn load(inputs: &Inputs) -> Result<Model, String> {
         .errors
         .sort_by(|a, b| (&a.path, a.doc_index, a.line).cmp(&(&b.path, b.doc_index, b.line)));
     Ok(model)
+}
+
+/// The tour, from the same pipeline the page runs.
+fn build_tour(model: &Model) -> explorer_core::tour::Tour {
+    let g = graph::build(model);
+    let fl = flows::derive(model, &g);
+    let checks = flows::health_checks(model, &g);
+    let t = resources::table(model);
+    let found = problems::collect(model, &g, &t);
+    explorer_core::tour::build(model, &g, &fl, &checks, &t, &found)
 }
 
 fn report_load_errors(model: &Model) {
@@ -261,6 +308,48 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 );
                 write_output(&output, &svg)?;
             }
+        }
+        Command::Flows { inputs, kind, json } => {
+            let model = load(&inputs)?;
+            report_load_errors(&model);
+            let g = graph::build(&model);
+            let mut all = flows::derive(&model, &g);
+            if let Some(k) = kind {
+                let want = match k {
+                    FlowArg::Traffic => FlowKind::Traffic,
+                    FlowArg::Metrics => FlowKind::Metrics,
+                    FlowArg::Startup => FlowKind::Startup,
+                };
+                all.retain(|f| f.kind == want);
+                if all.is_empty() {
+                    return Err(format!(
+                        "no {} flow can be derived from these manifests",
+                        want.as_str()
+                    ));
+                }
+            }
+            let text = if json {
+                serde_json::to_string_pretty(&all).map_err(|e| e.to_string())? + "\n"
+            } else {
+                all.iter().map(flow_text).collect::<Vec<_>>().join("\n")
+            };
+            write_output("-", &text)?;
+        }
+        Command::Tour {
+            inputs,
+            format,
+            output,
+        } => {
+            let model = load(&inputs)?;
+            report_load_errors(&model);
+            let t = build_tour(&model);
+            let text = match format {
+                TourFormat::Markdown => tour_markdown(&t),
+                TourFormat::Json => {
+                    serde_json::to_string_pretty(&t).map_err(|e| e.to_string())? + "\n"
+                }
+            };
+            write_output(output.as_deref().unwrap_or("-"), &text)?;
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();

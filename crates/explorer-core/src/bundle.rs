@@ -10,19 +10,53 @@ use crate::redact::{redact_text, redacted_value};
 /// `apiVersion` and `kind` of the bundle document that carries load errors to the SPA.
 pub const ERRORS_API_VERSION: &str = "explorer/v1";
 pub const ERRORS_KIND: &str = "LoadErrors";
+/// `kind` of the bundle document that carries the apply order (same `apiVersion`).
+pub const ORDER_KIND: &str = "ApplyOrder";
+
+fn order_doc(model: &Model) -> Option<String> {
+    let order = model.apply_order.as_ref()?;
+    let mut doc = Mapping::new();
+    doc.insert("apiVersion".into(), ERRORS_API_VERSION.into());
+    doc.insert("kind".into(), ORDER_KIND.into());
+    doc.insert("source".into(), one_line(&order.source).into());
+    doc.insert("base".into(), one_line(&order.base).into());
+    let files = order
+        .files
+        .iter()
+        .map(|f| Value::from(one_line(f)))
+        .collect();
+    doc.insert("files".into(), Value::Sequence(files));
+    serde_yaml::to_string(&Value::Mapping(doc)).ok()
+}
+
+/// The apply order a bundle carries.
+pub(crate) fn read_order(doc: &Value) -> Option<crate::model::ApplyOrder> {
+    let text = |k: &str| doc.get(k).and_then(Value::as_str).map(str::to_string);
+    let files: Vec<String> = match doc.get("files") {
+        Some(Value::Sequence(files)) => files
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+        _ => Vec::new(),
+    };
+    Some(crate::model::ApplyOrder {
+        source: text("source")?,
+        base: text("base").unwrap_or_default(),
+        files,
+    })
+}
 
 fn one_line(s: &str) -> String {
     s.replace(['\n', '\r'], " ")
 }
 
-/// The k3d config reduced to its port mappings.
-fn k3d_doc(model: &Model) -> Option<String> {
-    if model.host_ports.is_empty() {
-        return None;
-    }
+/// A k3d config reduced to its port mappings: those read from `file`.
+fn k3d_doc(model: &Model, file: &str) -> Option<String> {
     let ports: Vec<Value> = model
         .host_ports
         .iter()
+        .filter(|hp| hp.file == file)
         .map(|hp| {
             let mut m = Mapping::new();
             m.insert(
@@ -39,6 +73,9 @@ fn k3d_doc(model: &Model) -> Option<String> {
             Value::Mapping(m)
         })
         .collect();
+    if ports.is_empty() {
+        return None;
+    }
     let mut doc = Mapping::new();
     doc.insert("apiVersion".into(), "k3d.io/v1alpha5".into());
     doc.insert("kind".into(), "Simple".into());
@@ -115,9 +152,21 @@ pub fn write_bundle(model: &Model) -> String {
         out.push('\n');
         out.push_str(&yaml);
     }
-    if let Some(k3d) = k3d_doc(model) {
-        out.push_str("---\n# source: k3d\n");
-        out.push_str(&k3d);
+    // One document per k3d config read, under its own path, so that facts name that file.
+    let mut k3d_files: Vec<&str> = model.host_ports.iter().map(|hp| hp.file.as_str()).collect();
+    k3d_files.sort_unstable();
+    k3d_files.dedup();
+    for file in k3d_files {
+        if let Some(k3d) = k3d_doc(model, file) {
+            out.push_str("---\n# source: ");
+            out.push_str(&one_line(if file.is_empty() { "k3d" } else { file }));
+            out.push_str("#0\n");
+            out.push_str(&k3d);
+        }
+    }
+    if let Some(order) = order_doc(model) {
+        out.push_str("---\n# source: apply order\n");
+        out.push_str(&order);
     }
     if let Some(errors) = errors_doc(&model.errors) {
         out.push_str("---\n# source: load errors\n");

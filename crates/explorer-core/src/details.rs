@@ -166,7 +166,7 @@ fn resource_text(c: &Container) -> ResourceText {
     }
 }
 
-fn command_text(c: &Container) -> Option<String> {
+pub(crate) fn command_text(c: &Container) -> Option<String> {
     let parts: Vec<&str> = c
         .command
         .iter()
@@ -190,7 +190,7 @@ fn port_text(c: &Container, port: &IntOrString) -> String {
     }
 }
 
-fn probe_handler(c: &Container, p: &Probe) -> String {
+pub(crate) fn probe_handler(c: &Container, p: &Probe) -> String {
     if let Some(h) = &p.http_get {
         let scheme = h
             .scheme

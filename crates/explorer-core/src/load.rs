@@ -106,7 +106,7 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
     // parsed.
     let split: Vec<(&Source, Vec<Chunk<'_>>)> = sources
         .iter()
-        .filter(|s| !is_kustomization_file(&s.path))
+        .filter(|s| !is_kustomization_file(&s.path) && !crate::order::is_script(&s.path))
         .map(|s| {
             let text = s.text.strip_prefix('\u{feff}').unwrap_or(&s.text);
             (s, split_documents(text))
@@ -126,21 +126,32 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
             loader.load_chunk(&source.path, doc_index, chunk, options);
         }
     }
-    loader.finish()
+    let mut model = loader.finish();
+    // The order names files that hold objects (not the k3d config a script also names).
+    let bundled = model.apply_order.take();
+    model.apply_order = crate::order::apply_order(sources)
+        .or(bundled)
+        .map(|mut order| {
+            let with_objects: std::collections::BTreeSet<&str> = model
+                .objects
+                .iter()
+                .map(|o| o.source.path.as_str())
+                .collect();
+            order.files.retain(|f| with_objects.contains(f.as_str()));
+            order
+        });
+    model
 }
 
 struct Loader {
+    apply_order: Option<crate::model::ApplyOrder>,
     objects: Vec<Object>,
     host_ports: Vec<HostPort>,
     errors: Vec<LoadError>,
 }
 
 fn is_kustomization_file(path: &str) -> bool {
-    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
-    matches!(
-        file,
-        "kustomization.yaml" | "kustomization.yml" | "Kustomization"
-    )
+    crate::order::is_kustomization(path)
 }
 
 /// `# source: path#doc_index:line` (or `path#doc_index`) written by the bundle.
@@ -164,6 +175,7 @@ fn bundle_source_comment(text: &str) -> Option<(String, usize, Option<usize>)> {
 impl Loader {
     fn new() -> Self {
         Loader {
+            apply_order: None,
             objects: Vec::new(),
             host_ports: Vec::new(),
             errors: Vec::new(),
@@ -278,7 +290,11 @@ impl Loader {
             return;
         }
         if api_version.starts_with("k3d.io/") && kind == "Simple" {
-            self.host_ports.extend(k3d_host_ports(&value));
+            self.host_ports.extend(k3d_host_ports(&value, &source.path));
+            return;
+        }
+        if api_version == ERRORS_API_VERSION && kind == crate::bundle::ORDER_KIND {
+            self.apply_order = crate::bundle::read_order(&value);
             return;
         }
         if api_version == ERRORS_API_VERSION && kind == ERRORS_KIND {
@@ -411,6 +427,7 @@ impl Loader {
         Model {
             objects,
             host_ports: self.host_ports,
+            apply_order: self.apply_order,
             errors: self.errors,
         }
     }
@@ -487,7 +504,7 @@ fn item_lines(text: &str, n: usize) -> Vec<usize> {
 }
 
 /// `ports: - port: "[ip:]8889:80[/tcp]"  nodeFilters: [loadbalancer]` of a k3d Simple config.
-fn k3d_host_ports(config: &Value) -> Vec<HostPort> {
+fn k3d_host_ports(config: &Value, path: &str) -> Vec<HostPort> {
     let mut out = Vec::new();
     let Some(Value::Sequence(ports)) = config.get("ports") else {
         return out;
@@ -505,6 +522,7 @@ fn k3d_host_ports(config: &Value) -> Vec<HostPort> {
                 host,
                 container,
                 node_filter: filters.join(","),
+                file: path.to_string(),
             });
         }
     }

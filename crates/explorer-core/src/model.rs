@@ -159,12 +159,22 @@ fn typed<T: serde::de::DeserializeOwned>(
     value: serde_yaml::Value,
     text: &str,
 ) -> Result<T, (Option<usize>, String)> {
-    // One decode per kind, through `serde_path_to_error`, so a failure names its field
-    // (`spec.replicas: …`). One instantiation of each type's decoder keeps the wasm small:
-    // the line is found from that path in the text rather than by decoding the text again.
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
+    // One decode per kind, plain serde_yaml (see `decode` for why the failing field is found
+    // afterwards); the line is found from that path in the text.
+    T::deserialize(value).map_err(|e| {
+        let inner = e.to_string();
+        // Only on error: the document again, to search it (it parsed once already).
+        let budget = text.len().saturating_mul(4).saturating_add(1000);
+        let path = crate::yaml::parse_value(text, budget)
+            .ok()
+            .and_then(|d| {
+                crate::decode::locate(&d, &inner).or_else(|| {
+                    crate::decode::narrow(d, text.len(), &inner, |v| {
+                        T::deserialize(v).err().map(|e| e.to_string())
+                    })
+                })
+            })
+            .unwrap_or_default();
         let line = line_of_path(text, &path);
         let message = if path.is_empty() || path == "." {
             inner
@@ -369,6 +379,33 @@ pub struct HostPort {
     pub container: u16,
     /// Node filters joined with `,` (e.g. `loadbalancer`).
     pub node_filter: String,
+    /// The k3d config file it is declared in.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub file: String,
+}
+
+/// The order a set's files are applied in: the manifest files a deploy script names (in the
+/// order it names them), else a kustomization's `resources`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ApplyOrder {
+    /// The script or kustomization the order comes from.
+    pub source: String,
+    /// The directory the order's paths are relative to (`k8s`), empty for the current one.
+    pub base: String,
+    /// Loaded file paths, in apply order, each once.
+    pub files: Vec<String>,
+}
+
+impl ApplyOrder {
+    /// The path of `file` relative to [`ApplyOrder::base`].
+    pub fn relative<'a>(&self, file: &'a str) -> &'a str {
+        if self.base.is_empty() {
+            return file;
+        }
+        file.strip_prefix(self.base.as_str())
+            .and_then(|r| r.strip_prefix('/'))
+            .unwrap_or(file)
+    }
 }
 
 /// A document that could not be loaded.
@@ -399,6 +436,8 @@ impl fmt::Display for LoadError {
 pub struct Model {
     pub objects: Vec<Object>,
     pub host_ports: Vec<HostPort>,
+    /// The order the files are applied in, when a deploy script or a kustomization says.
+    pub apply_order: Option<ApplyOrder>,
     pub errors: Vec<LoadError>,
 }
 

@@ -224,6 +224,7 @@ pub fn redact_model(model: &Model) -> Model {
             .map(|o| redact_object(o, &index))
             .collect(),
         host_ports: model.host_ports.clone(),
+        apply_order: model.apply_order.clone(),
         errors: model
             .errors
             .iter()

@@ -174,12 +174,14 @@ fn k3d_config_gives_host_ports_and_kustomization_is_ignored() {
             HostPort {
                 host: 8443,
                 container: 443,
-                node_filter: "loadbalancer,server:0".into()
+                node_filter: "loadbalancer,server:0".into(),
+                file: "k3d.yaml".into(),
             },
             HostPort {
                 host: 8889,
                 container: 80,
-                node_filter: "loadbalancer".into()
+                node_filter: "loadbalancer".into(),
+                file: "k3d.yaml".into(),
             },
         ]
     );

@@ -44,6 +44,20 @@ impl Viewport {
         }
     }
 
+    /// The view that centres the diagram box `(x, y, width, height)` in `screen`, as large as
+    /// fits with `padding` around it, never past [`MAX_FIT_ZOOM`] (a focused step).
+    pub fn fit_box(bx: (f64, f64, f64, f64), screen: (f64, f64), padding: f64) -> Viewport {
+        let (x, y, w, h) = (bx.0, bx.1, bx.2.max(1.0), bx.3.max(1.0));
+        let avail_w = (screen.0 - 2.0 * padding).max(1.0);
+        let avail_h = (screen.1 - 2.0 * padding).max(1.0);
+        let k = (avail_w / w).min(avail_h / h).clamp(MIN_ZOOM, MAX_FIT_ZOOM);
+        Viewport {
+            x: screen.0 / 2.0 - (x + w / 2.0) * k,
+            y: screen.1 / 2.0 - (y + h / 2.0) * k,
+            k,
+        }
+    }
+
     /// Zooms by `factor` keeping the diagram point under `anchor` (screen
     /// pixels) where it is.
     pub fn zoom_at(self, factor: f64, anchor: (f64, f64)) -> Viewport {

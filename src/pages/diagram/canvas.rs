@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use explorer_view::frame::FIRST_FRAME_ID;
 use explorer_view::project::{matches, ViewGraph};
 use explorer_view::scene::Scene;
+use explorer_view::spotlight::Spotlight;
 use explorer_view::svg::{arrow_markers, scene_markup, Markup};
 use explorer_view::viewport::{pinch, Viewport};
 use leptos::ev;
@@ -37,6 +38,9 @@ pub fn Canvas(
     scene: Memo<Scene>,
     view_graph: Memo<ViewGraph>,
     viewport: Memo<Viewport>,
+    /// A flow or tour step to light up (the rest dimmed) while nothing is hovered.
+    #[prop(optional)]
+    spotlight: Option<Memo<Option<Spotlight>>>,
 ) -> impl IntoView {
     let st = use_diagram_state();
     let stage = NodeRef::<leptos::html::Div>::new();
@@ -191,6 +195,12 @@ pub fn Canvas(
     let markup = Memo::new(move |_| scene.with(|s| scene_markup(s, Markup::Interactive)));
     let layer = NodeRef::<leptos::svg::G>::new();
     let apply = move |g: &web_sys::Element| {
+        let spot = spotlight.and_then(|s| s.get_untracked());
+        if let Some(sp) = spot.filter(|_| st.hovered.with_untracked(Option::is_none)) {
+            light(g, &sp);
+            return;
+        }
+        clear_current(g);
         focus.with_untracked(|f| {
             search_hits.with_untracked(|h| {
                 selected_node.with_untracked(|s| highlight(g, f.as_ref(), h.as_ref(), s.as_deref()))
@@ -225,6 +235,9 @@ pub fn Canvas(
     Effect::new(move |_| {
         focus.track();
         search_hits.track();
+        if let Some(s) = spotlight {
+            s.track();
+        }
         selected_node.track();
         if let Some(g) = layer.get_untracked() {
             apply(&g);
@@ -310,6 +323,33 @@ fn highlight(
         let _ = el
             .class_list()
             .toggle_with_force("dim", !(lit(&from) && lit(&to)));
+    }
+}
+
+/// Lights a step: its nodes and edges `current`, everything else `dim`.
+fn light(layer: &web_sys::Element, s: &Spotlight) {
+    for el in elements(layer, "g.node") {
+        let on = s
+            .nodes
+            .contains(&el.get_attribute("data-id").unwrap_or_default());
+        let c = el.class_list();
+        let _ = c.toggle_with_force("dim", !on);
+        let _ = c.toggle_with_force("current", on);
+        let _ = c.toggle_with_force("match", false);
+    }
+    for el in elements(layer, "g.edge") {
+        let on = s
+            .edges
+            .contains(&el.get_attribute("data-edge").unwrap_or_default());
+        let c = el.class_list();
+        let _ = c.toggle_with_force("dim", !on);
+        let _ = c.toggle_with_force("current", on);
+    }
+}
+
+fn clear_current(layer: &web_sys::Element) {
+    for el in elements(layer, ".current") {
+        let _ = el.class_list().remove_1("current");
     }
 }
 

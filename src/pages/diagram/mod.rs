@@ -6,6 +6,9 @@
 
 mod canvas;
 pub use canvas::remove_first_frame;
+pub(crate) use canvas::Canvas as DiagramCanvas;
+pub(crate) use state::{provide_diagram_state, use_diagram_state as use_walk_state};
+pub(crate) use toolbar::download;
 mod details;
 mod legend;
 #[cfg(feature = "live")]
@@ -24,11 +27,10 @@ use crate::manifests::{Loaded, WithManifests};
 use canvas::Canvas;
 use details::DetailsPanel;
 use legend::Legend;
-use state::provide_diagram_state;
 use toolbar::Toolbar;
 
 /// Space around the fitted diagram, in pixels.
-const FIT_PADDING: f64 = 28.0;
+pub(crate) const FIT_PADDING: f64 = 28.0;
 
 #[component]
 pub fn DiagramPage() -> impl IntoView {

@@ -181,7 +181,7 @@ fn FilterOption(
 }
 
 /// Saves `text` as a file through a temporary object URL.
-fn download(name: &str, mime: &str, text: &str) {
+pub(crate) fn download(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);

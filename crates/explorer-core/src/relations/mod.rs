@@ -9,12 +9,12 @@ use serde::Serialize;
 use crate::index::Index;
 use crate::model::{Model, Object, ObjectId};
 
-mod config;
+pub(crate) mod config;
 mod infra;
 mod metrics;
 pub mod regex;
 mod scan;
-mod services;
+pub(crate) mod services;
 
 pub use config::{config_refs, consumed_values, pvc_refs, ConfigRef, ConfigValue};
 

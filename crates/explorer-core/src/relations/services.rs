@@ -46,12 +46,12 @@ pub(super) fn is_metrics_config(key: &str, value: &str) -> bool {
     is_yaml_key(key) && (value.contains("scrape_configs") || value.contains("datasources"))
 }
 
-pub(super) fn is_yaml_key(key: &str) -> bool {
+pub(crate) fn is_yaml_key(key: &str) -> bool {
     key.ends_with(".yml") || key.ends_with(".yaml") || key.ends_with(".json")
 }
 
 /// Parses a config file value as YAML (JSON is YAML) under a node budget.
-pub(super) fn parse_config_yaml(value: &str) -> Option<Value> {
+pub(crate) fn parse_config_yaml(value: &str) -> Option<Value> {
     crate::yaml::parse_value(value, value.len().saturating_mul(4).saturating_add(1000)).ok()
 }
 

@@ -36,7 +36,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     for p in entries {
         if p.is_dir() {
             walk(&p, out);
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
+        } else if matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("yml" | "yaml" | "sh")
+        ) {
             out.push(p);
         }
     }
