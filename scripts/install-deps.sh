@@ -61,8 +61,8 @@ if [[ "$want" == all || "$want" == build ]]; then
 fi
 
 if [[ "$want" == all || "$want" == build || "$want" == browser ]]; then
-  if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core ]]; then
-    log "npm ci (binaryen, playwright-core)"
+  if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -f node_modules/axe-core/axe.min.js ]]; then
+    log "npm ci (binaryen, playwright-core, axe-core)"
     npm ci --no-audit --no-fund --loglevel=error
   fi
 fi

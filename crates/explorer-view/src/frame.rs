@@ -97,10 +97,15 @@ pub fn first_frame(view: &ViewGraph, scene: &Scene, name: Option<&str>, base: &s
     let mut s = Html::new();
     html!(
         s,
-        r#"<div id="{}" inert><header class="topbar"><a class="brand" href="{}/"><span class="brand-mark" aria-hidden="true"></span><span>{}</span><span class="brand-sub">architecture explorer</span></a><nav aria-label="Views"><a href="{}/" aria-current="page">Diagram</a><a href="{}/resources">Resources</a><a href="{}/findings">Findings</a></nav></header>"#,
+        r#"<div id="{}" inert><header class="topbar"><a class="brand" href="{}/"><span class="brand-mark" aria-hidden="true"></span><span>{}</span><span class="brand-sub">architecture explorer</span></a><nav aria-label="Views"><a href="{}/" aria-current="page">Diagram</a><a href="{}/tour/1">Tour</a><a href="{}/flows/traffic">Flows</a><a href="{}/resources">Resources</a><a href="{}/health-checks">Health checks</a><a href="{}/security">Security</a><a href="{}/storage">Storage</a><a href="{}/findings">Findings</a></nav></header>"#,
         FIRST_FRAME_ID,
         base,
         brand(name),
+        base,
+        base,
+        base,
+        base,
+        base,
         base,
         base,
         base

@@ -162,15 +162,26 @@ pub fn scene_markup(scene: &Scene, mode: Markup) -> Html {
             n.node.kind,
             n.node.name
         );
+        let g = n.card_geometry();
         if interactive {
+            // The accessible name starts with the card's visible text, in order (WCAG 2.5.3,
+            // label in name), then says it in words.
+            let mut visible = format!("{} {}", n.node.name, kind_label(n));
+            if g.service_y.is_some() {
+                visible.push(' ');
+                visible.push_str(&n.node.service_line());
+            }
+            if g.badge.is_some() {
+                visible.push_str(&format!(" +{}", n.node.folded.len()));
+            }
             html!(
                 s,
-                r#" tabindex="0" role="button" aria-label="{}""#,
+                r#" tabindex="0" role="button" aria-label="{}. {}""#,
+                visible,
                 n.node.aria_label()
             );
         }
         s.push_static(">");
-        let g = n.card_geometry();
         for (x, y, w, h) in &g.pods {
             html!(
                 s,
@@ -184,7 +195,7 @@ pub fn scene_markup(scene: &Scene, mode: Markup) -> Html {
         let (cx, cy, cw, ch) = g.card;
         html!(
             s,
-            r#"<rect class="card" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="10"/><rect class="band" x="{:.1}" y="{:.1}" width="5" height="{:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text><text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
+            r#"<rect class="card" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="10"/><rect class="band" x="{:.1}" y="{:.1}" width="5" height="{:.1}" rx="2"/><path class="icon" transform="translate({:.1} {:.1})" d="{}"/><text class="name" x="{:.1}" y="{:.1}">{}</text> <text class="kind" x="{:.1}" y="{:.1}">{}</text>"#,
             cx,
             cy,
             cw,
@@ -205,7 +216,7 @@ pub fn scene_markup(scene: &Scene, mode: Markup) -> Html {
         if let Some(y) = g.service_y {
             html!(
                 s,
-                r#"<text class="svc" x="{:.1}" y="{:.1}">{}</text>"#,
+                r#" <text class="svc" x="{:.1}" y="{:.1}">{}</text>"#,
                 g.text_x,
                 y,
                 n.node.service_line()
@@ -213,12 +224,25 @@ pub fn scene_markup(scene: &Scene, mode: Markup) -> Html {
         }
         if let Some((bx, by)) = g.badge {
             let folded = n.node.folded.len();
+            // The spaces between texts: a card's text reads as words, not "flask-appDeployment".
             html!(
                 s,
-                r#"<g class="badge" transform="translate({:.1} {:.1})"><title>{} attached object(s) folded in; expand to see them</title><circle r="10"/><text text-anchor="middle" y="4">+{}</text></g>"#,
+                r#" <g class="badge" transform="translate({:.1} {:.1})">"#,
                 bx,
-                by,
-                folded,
+                by
+            );
+            // On the page the card's accessible name says it (a <title> here would be read
+            // as part of the card's text); a saved drawing keeps it as a tooltip.
+            if !interactive {
+                html!(
+                    s,
+                    "<title>{} attached object(s) folded in; expand to see them</title>",
+                    folded
+                );
+            }
+            html!(
+                s,
+                r#"<circle r="10"/><text text-anchor="middle" y="4">+{}</text></g>"#,
                 folded
             );
         }

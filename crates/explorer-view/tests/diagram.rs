@@ -335,7 +335,8 @@ fn the_export_is_a_standalone_svg_with_every_node() {
         s.nodes.len()
     );
     assert_eq!(page.matches(r#"<path class="hit""#).count(), s.edges.len());
-    assert!(page.contains(r#"aria-label="Deployment flask-app, 2 replicas"#));
+    assert!(page.contains(r#"aria-label="flask-app Deployment · 2 pods svc flask-service +"#));
+    assert!(page.contains(". Deployment flask-app, 2 replicas"));
     // Port labels and provenance travel with the drawing.
     assert!(page.contains(r#"<text class="edge-label""#) && page.contains(">:5432</text>"));
     assert!(page.contains("<title>") && !page.contains("budget_pass"));

@@ -37,6 +37,7 @@ pub fn DiagramPage() -> impl IntoView {
     let show_diagram = |loaded: Arc<Loaded>| view! { <Diagram loaded /> };
     view! {
         <div class="diagram-page">
+            <h1 class="visually-hidden">"Architecture diagram"</h1>
             <WithManifests children=show_diagram />
         </div>
     }
