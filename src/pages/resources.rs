@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use explorer_core::quantity::{format_cpu, format_memory};
 use explorer_core::resources::{ResourceRow, ResourceTable as Table};
+use explorer_view::share::{share_table, NodeSize};
 use explorer_view::url;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::manifests::{Loaded, WithManifests};
 use crate::route::BASE;
@@ -112,6 +114,7 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
             <p class="footnote">
                 "Per-pod figures are shown in each row; totals multiply them by the pod count. 1000m CPU = 1 core."
             </p>
+            <NodeShare table=table.clone() />
             <ul class="warnings">
                 {warnings
                     .into_iter()
@@ -127,5 +130,46 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Each workload's share of a node whose size the user sets (default 2 CPU, 4 GiB).
+#[component]
+fn NodeShare(table: Table) -> impl IntoView {
+    const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+    let node = RwSignal::new(NodeSize::default());
+    let markup = move || share_table(&table, node.get()).into_string();
+    // One handler for both fields (each `view!` input with its own handler costs wasm).
+    let changed = move |e: leptos::ev::Event| {
+        let Some(input) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let v = input.value_as_number();
+        if v > 0.0 && v.is_finite() {
+            node.update(|n| match input.name().as_str() {
+                "cpu" => n.cpu_millicores = v * 1000.0,
+                _ => n.memory_bytes = v * GIB,
+            });
+        }
+    };
+    let d = NodeSize::default();
+    view! {
+        <section class="node-share" aria-labelledby="share-title">
+            <h2 id="share-title">"Share of a node"</h2>
+            <p class="node-size" on:input=changed>
+                <label>
+                    "CPU cores "
+                    <input type="number" name="cpu" min="0.1" step="0.5" data-testid="node-cpu" value=d.cpu_millicores / 1000.0 />
+                </label>
+                <label>
+                    "Memory GiB "
+                    <input type="number" name="memory" min="0.1" step="0.5" data-testid="node-memory" value=d.memory_bytes / GIB />
+                </label>
+            </p>
+            <div class="table-wrap" inner_html=markup></div>
+        </section>
     }
 }

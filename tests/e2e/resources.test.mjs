@@ -115,3 +115,20 @@ test('a bundle that cannot be loaded shows the typed error, not a blank page', a
   await page.screenshot({ path: `${ARTIFACTS}/load-error.png` });
   await context.close();
 });
+
+test('each workload\'s share of a node follows the node size the user types', async () => {
+  const { page, problems, context } = await openPage(browser, 'resources');
+  const total = page.getByTestId('share-total');
+  await total.waitFor({ timeout: 15000 });
+  // k8s/: 1200m CPU requested by all pods, 2 CPU node (the default) -> 60 %.
+  assert.match(await total.textContent(), /CPU request 60%/);
+  assert.match(await total.textContent(), /Memory request 30%/); // 1216Mi of 4 GiB
+  await page.getByTestId('node-cpu').fill('4');
+  await page.waitForFunction(() => /CPU request 30%/.test(document.querySelector('[data-testid=share-total]').textContent));
+  // A node too small: limits past 100 % are marked.
+  await page.getByTestId('node-cpu').fill('1');
+  await page.locator('[data-testid=share-total] td.share.over').first().waitFor();
+  await page.screenshot({ path: `${ARTIFACTS}/resources-share.png`, fullPage: true });
+  assert.deepEqual(problems, []);
+  await context.close();
+});

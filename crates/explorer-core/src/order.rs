@@ -127,12 +127,12 @@ pub(crate) fn apply_order(sources: &[Source]) -> Option<ApplyOrder> {
         .filter(|p| !is_script(p) && !is_kustomization(p))
         .collect();
     let mut scripts: Vec<&Source> = sources.iter().filter(|s| is_script(&s.path)).collect();
-    scripts.sort_by(|a, b| a.path.cmp(&b.path));
+    scripts.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     let mut kustomizations: Vec<&Source> = sources
         .iter()
         .filter(|s| is_kustomization(&s.path))
         .collect();
-    kustomizations.sort_by(|a, b| a.path.cmp(&b.path));
+    kustomizations.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     let from_scripts = scripts
         .into_iter()
         .map(|s| (s, script_order(s, &manifests)));

@@ -110,7 +110,7 @@ pub fn collect(model: &Model, graph: &Graph, resources: &ResourceTable) -> Vec<P
             });
         }
     }
-    out.sort();
+    out.sort_unstable(); // full keys: equal problems are identical
     out.dedup();
     out
 }

@@ -109,7 +109,7 @@ pub fn derive(model: &Model, graph: &Graph) -> Security {
                 .filter(|e| e.rule == rule)
                 .map(|e| name(&e.to))
                 .collect();
-            v.sort();
+            v.sort_unstable();
             v.dedup();
             v
         };
@@ -210,7 +210,7 @@ fn rbac(model: &Model, graph: &Graph) -> Vec<Grant> {
             .filter(|e| e.rule == "uses-serviceaccount")
             .map(|e| label(graph, &e.from))
             .collect();
-        used_by.sort();
+        used_by.sort_unstable();
         for b in graph
             .incoming(&sa_id)
             .filter(|e| e.rule == "binding-subject")

@@ -125,7 +125,10 @@ pub fn volumes(model: &Model, graph: &Graph) -> Vec<Volume> {
             });
         }
     }
-    out.sort_by(|a, b| (a.fate, &a.workload, &a.volume).cmp(&(b.fate, &b.workload, &b.volume)));
+    // Unique keys (a workload's volume names are unique): an unstable sort is exact.
+    out.sort_unstable_by(|a, b| {
+        (a.fate, &a.workload, &a.volume).cmp(&(b.fate, &b.workload, &b.volume))
+    });
     out
 }
 

@@ -25,6 +25,7 @@ pub mod panel;
 pub mod project;
 pub mod reference;
 pub mod scene;
+pub mod share;
 pub mod spotlight;
 pub mod svg;
 pub mod timeline;

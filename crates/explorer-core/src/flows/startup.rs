@@ -87,7 +87,9 @@ fn apply_steps(model: &Model) -> (String, Vec<(String, Vec<&Object>)>) {
             steps.push(("not in the apply order".into(), rest));
         }
         for (_, objs) in &mut steps {
-            objs.sort_by_key(|o| rank(&o.kind));
+            // Within a file, kind rank, then the order the files hold them (unstable sort
+            // on a full key: smaller code than a stable one).
+            objs.sort_unstable_by_key(|o| (rank(&o.kind), &o.source.path, o.source.doc_index));
         }
         let source = order.relative(&order.source).to_string();
         return (format!("in the order {source} applies them"), steps);
