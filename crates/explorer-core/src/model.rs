@@ -312,6 +312,19 @@ impl Object {
         }
     }
 
+    /// The images of the pod's app containers (not init containers), in order.
+    pub fn images(&self) -> Vec<String> {
+        self.pod()
+            .map(|p| {
+                p.spec
+                    .containers
+                    .iter()
+                    .filter_map(|c| c.image.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Declared replicas: Deployment/StatefulSet (default 1), Job parallelism, 1 for the rest.
     pub fn replicas(&self) -> Option<u32> {
         let clamp = |n: Option<i32>| n.unwrap_or(1).max(0) as u32;

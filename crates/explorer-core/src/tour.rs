@@ -167,16 +167,7 @@ pub fn build(
             let Some(o) = model.get_str(&edge.to) else {
                 continue;
             };
-            let images: Vec<String> = o
-                .pod()
-                .map(|p| {
-                    p.spec
-                        .containers
-                        .iter()
-                        .filter_map(|c| c.image.clone())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let images = o.images();
             let calls: Vec<String> = graph
                 .edges
                 .iter()

@@ -356,16 +356,7 @@ pub(super) fn flow(model: &Model, graph: &Graph) -> Option<Flow> {
             let id = o.id.to_string();
             if let Some(&i) = info_of.get(&id) {
                 let info = &infos[i];
-                let images: Vec<String> = o
-                    .pod()
-                    .map(|p| {
-                        p.spec
-                            .containers
-                            .iter()
-                            .filter_map(|c| c.image.clone())
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let images = o.images();
                 let mut facts = Vec::new();
                 if let Some(r) = o.replicas() {
                     facts.push(fact(o, "spec.replicas", r.to_string()));
