@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use explorer_core::quantity::{format_cpu, format_memory};
 use explorer_core::resources::{ResourceRow, ResourceTable as Table};
+use explorer_view::project::{project, ViewOptions};
+use explorer_view::scene::compose;
 use explorer_view::share::{share_table, NodeSize};
+use explorer_view::svg::inline_svg;
 use explorer_view::url;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -77,8 +80,13 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
         .filter(|r| !r.missing.is_empty())
         .map(|r| (r.name.clone(), r.missing.join(", ")))
         .collect();
+    let scene = compose(
+        &project(&loaded.graph, &ViewOptions::default()),
+        &loaded.model.host_ports,
+    );
+    let mini = inline_svg(&scene).into_string();
     view! {
-        <div class="resources-view">
+        <div class="resources-view" on:mouseover=move |e| light_row(&e, true) on:focusin=move |e| light_row(&e, true) on:mouseleave=move |e| light_row(&e, false)>
             <div class="table-wrap">
                 <table class="resources" aria-label="Resource requests and limits">
                     <thead>
@@ -114,6 +122,10 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
             <p class="footnote">
                 "Per-pod figures are shown in each row; totals multiply them by the pod count. 1000m CPU = 1 core."
             </p>
+            <figure class="mini-map" data-testid="mini-map">
+                <figcaption>"Point at a row to find the workload in the diagram."</figcaption>
+                <div inner_html=mini></div>
+            </figure>
             <NodeShare table=table.clone() />
             <ul class="warnings">
                 {warnings
@@ -130,6 +142,39 @@ pub fn ResourceTable(loaded: Arc<Loaded>) -> impl IntoView {
                     .collect_view()}
             </ul>
         </div>
+    }
+}
+
+/// Lights the card of the workload whose row is under the pointer (or focused), in the
+/// page's small diagram. DOM classes only: nothing else depends on it.
+fn light_row(e: &web_sys::Event, on: bool) {
+    let Some(el) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let id = on
+        .then(|| el.closest("[data-workload],[data-share]").ok().flatten())
+        .flatten()
+        .and_then(|r| {
+            r.get_attribute("data-workload")
+                .or_else(|| r.get_attribute("data-share"))
+        });
+    let Ok(Some(svg)) = document().query_selector(".mini-map svg") else {
+        return;
+    };
+    let _ = svg.class_list().toggle_with_force("lit", id.is_some());
+    if let Ok(nodes) = svg.query_selector_all("g.node") {
+        for i in 0..nodes.length() {
+            if let Some(n) = nodes
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                let this = id.is_some() && n.get_attribute("data-id") == id;
+                let _ = n.class_list().toggle_with_force("current", this);
+            }
+        }
     }
 }
 

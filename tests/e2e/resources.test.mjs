@@ -132,3 +132,21 @@ test('each workload\'s share of a node follows the node size the user types', as
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('pointing at a resources row lights that workload in the small diagram', async () => {
+  const { page, problems, context } = await openPage(browser, 'resources');
+  const map = page.getByTestId('mini-map');
+  await map.locator('g.node').first().waitFor({ timeout: 15000 });
+  // Every workload row has its card in the map.
+  const rows = await page.$$eval('table.resources tr[data-workload]', (els) => els.map((e) => e.dataset.workload));
+  for (const id of rows) assert.equal(await map.locator(`g.node[data-id="${id}"]`).count(), 1, id);
+  await page.locator('table.resources tr[data-workload$="/postgres"] td').first().hover();
+  await map.locator('svg.lit g.node.current').waitFor();
+  assert.deepEqual(await map.locator('g.node.current').evaluateAll((els) => els.map((e) => e.dataset.name)), ['postgres']);
+  await page.screenshot({ path: `${ARTIFACTS}/resources-hover.png`, fullPage: true });
+  // Leaving the table clears it.
+  await page.mouse.move(5, 5);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=mini-map] svg.lit'));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -252,6 +252,21 @@ pub fn scene_markup(scene: &Scene, mode: Markup) -> Html {
     s
 }
 
+/// The scene as a small inline drawing, without interaction (the resources page's map: a
+/// hovered row lights its card). Hidden from assistive technology: the table says it all.
+pub fn inline_svg(scene: &Scene) -> Html {
+    let mut s = Html::new();
+    html!(
+        s,
+        r#"<svg class="diagram mini" viewBox="0 0 {:.1} {:.1}" preserveAspectRatio="xMidYMid meet" aria-hidden="true"><defs>{}</defs><g>{}</g></svg>"#,
+        scene.width,
+        scene.height,
+        arrow_markers(Markup::Static),
+        scene_markup(scene, Markup::Static)
+    );
+    s
+}
+
 /// How a standalone drawing looks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileOptions {
