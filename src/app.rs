@@ -7,8 +7,8 @@ use crate::live::provide_live;
 use crate::manifests::{provide_manifests, use_manifests};
 use crate::pages::remove_first_frame;
 use crate::pages::{
-    DiagramPage, FindingsBadge, FindingsPage, FlowPage, HealthChecksPage, NotFound, ResourcesPage,
-    SecurityPage, StoragePage, TourPage,
+    DiagramPage, FindingsBadge, FindingsPage, FlowPage, NotFound, Reference, ReferencePage,
+    ResourcesPage, TourPage,
 };
 #[cfg(feature = "live")]
 use crate::pages::{StatusBar, StatusPage};
@@ -83,9 +83,9 @@ pub fn App() -> impl IntoView {
                 Page::Diagram => view! { <DiagramPage /> }.into_any(),
                 Page::Resources => view! { <ResourcesPage /> }.into_any(),
                 Page::Findings => view! { <FindingsPage /> }.into_any(),
-                Page::HealthChecks => view! { <HealthChecksPage /> }.into_any(),
-                Page::Security => view! { <SecurityPage /> }.into_any(),
-                Page::Storage => view! { <StoragePage /> }.into_any(),
+                Page::HealthChecks => view! { <ReferencePage page=Reference::HealthChecks /> }.into_any(),
+                Page::Security => view! { <ReferencePage page=Reference::Security /> }.into_any(),
+                Page::Storage => view! { <ReferencePage page=Reference::Storage /> }.into_any(),
                 Page::Flow(kind) => view! { <FlowPage kind /> }.into_any(),
                 Page::Tour => view! { <TourPage step=1 /> }.into_any(),
                 #[cfg(feature = "live")]

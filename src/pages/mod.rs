@@ -1,4 +1,3 @@
-mod checks;
 mod diagram;
 mod findings;
 mod flows;
@@ -9,11 +8,10 @@ mod status;
 mod tour;
 mod walk;
 
-pub use checks::HealthChecksPage;
 pub use diagram::{remove_first_frame, DiagramPage};
 pub use findings::{FindingsBadge, FindingsPage};
 pub use flows::FlowPage;
-pub use reference::{SecurityPage, StoragePage};
+pub use reference::{Reference, ReferencePage};
 pub use resources::{ResourceTable, ResourcesPage};
 #[cfg(feature = "live")]
 pub use status::{StatusBar, StatusPage};

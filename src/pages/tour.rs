@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use explorer_core::flows::{self, Target};
+use explorer_core::flows::Target;
 use explorer_core::tour::{self, Tour, TourStep};
 use explorer_view::markdown::tour_markdown;
 use explorer_view::url;
@@ -17,9 +17,7 @@ use crate::route::{use_router, BASE};
 
 /// The tour of a loaded set.
 pub fn tour_of(l: &Loaded) -> Tour {
-    let fl = flows::derive(&l.model, &l.graph);
-    let checks = flows::health_checks(&l.model, &l.graph);
-    tour::build(&l.model, &l.graph, &fl, &checks, &l.resources, &l.problems)
+    tour::build(&l.model, &l.graph, &l.resources, &l.problems)
 }
 
 #[component]

@@ -182,11 +182,9 @@ fn load(inputs: &Inputs) -> Result<Model, String> {
 /// The tour, from the same pipeline the page runs.
 fn build_tour(model: &Model) -> explorer_core::tour::Tour {
     let g = graph::build(model);
-    let fl = flows::derive(model, &g);
-    let checks = flows::health_checks(model, &g);
     let t = resources::table(model);
     let found = problems::collect(model, &g, &t);
-    explorer_core::tour::build(model, &g, &fl, &checks, &t, &found)
+    explorer_core::tour::build(model, &g, &t, &found)
 }
 
 fn report_load_errors(model: &Model) {

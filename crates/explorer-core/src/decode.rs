@@ -127,6 +127,25 @@ fn child_mut<'a>(v: &'a mut Value, seg: &Seg) -> Option<&'a mut Value> {
     }
 }
 
+fn child<'a>(v: &'a Value, seg: &Seg) -> Option<&'a Value> {
+    let v = match v {
+        Value::Tagged(t) => &t.value,
+        v => v,
+    };
+    match (v, seg) {
+        (Value::Mapping(m), Seg::Key(k)) => m.get(k),
+        (Value::Sequence(s), Seg::Index(i)) => s.get(*i),
+        _ => None,
+    }
+}
+
+fn at<'a>(mut v: &'a Value, path: &[Seg]) -> Option<&'a Value> {
+    for seg in path {
+        v = child(v, seg)?;
+    }
+    Some(v)
+}
+
 fn at_mut<'a>(mut v: &'a mut Value, path: &[Seg]) -> Option<&'a mut Value> {
     for seg in path {
         v = child_mut(v, seg)?;
@@ -177,7 +196,7 @@ pub fn narrow(
     let mut path: Vec<Seg> = Vec::new();
     let mut tries = 0usize;
     'down: loop {
-        let node = at_mut(&mut doc.clone(), &path).map(|n| children(n))?;
+        let node = at(&doc, &path).map(children)?;
         for seg in node {
             tries += 1;
             if tries > NARROW_MAX_TRIES {

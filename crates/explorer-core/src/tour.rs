@@ -93,11 +93,13 @@ fn target_nodes(graph: &Graph, t: &Target) -> Vec<String> {
 pub fn build(
     model: &Model,
     graph: &Graph,
-    flows: &[Flow],
-    checks: &[HealthCheck],
     resources: &ResourceTable,
     problems: &[Problem],
 ) -> Tour {
+    let all_flows = flows::derive(model, graph);
+    let flows: &[Flow] = &all_flows;
+    let checks = flows::health_checks(model, graph);
+    let checks: &[HealthCheck] = &checks;
     let name = model
         .system_name()
         .unwrap_or_else(|| "these manifests".into());

@@ -223,18 +223,17 @@ fn changing_the_yaml_changes_the_walkthrough() {
     assert!(st
         .steps()
         .any(|(_, s)| s.title == "nginx waits: init container wait-for-flask"));
-    let tour = tour_of(&m, &g, &fl);
+    let tour = tour_of(&m, &g);
     assert!(tour
         .steps
         .iter()
         .any(|s| s.title == "Startup" && s.text[0].contains("nginx ready after 20 s")));
 }
 
-fn tour_of(m: &Model, g: &Graph, fl: &[Flow]) -> tour::Tour {
-    let checks = flows::health_checks(m, g);
+fn tour_of(m: &Model, g: &Graph) -> tour::Tour {
     let t = resources::table(m);
     let p = problems::collect(m, g, &t);
-    tour::build(m, g, fl, &checks, &t, &p)
+    tour::build(m, g, &t, &p)
 }
 
 #[test]
@@ -290,8 +289,8 @@ fn health_checks_list_every_probe_with_its_consequence() {
 #[test]
 fn tour_has_the_nine_parts_in_order_and_takes_annotations() {
     let Some(s) = k8s() else { return };
-    let (m, g, fl) = derive(&s);
-    let t = tour_of(&m, &g, &fl);
+    let (m, g, _) = derive(&s);
+    let t = tour_of(&m, &g);
     let titles: Vec<&str> = t.steps.iter().map(|s| s.title.as_str()).collect();
     assert_eq!(titles[0], "What budget-app holds");
     assert_eq!(titles[1], "The way in");
@@ -349,9 +348,9 @@ fn tour_has_the_nine_parts_in_order_and_takes_annotations() {
         "metadata:\n  name: budget-app\n",
         "metadata:\n  name: budget-app\n  annotations:\n    tour.explorer.dev/note: \"Ask in #budget for access.\"\n",
     );
-    let (m, g, fl) = derive(&s2);
+    let (m, g, _) = derive(&s2);
     assert!(m.errors.is_empty(), "{:?}", m.errors);
-    let t = tour_of(&m, &g, &fl);
+    let t = tour_of(&m, &g);
     let flask = t
         .steps
         .iter()

@@ -135,6 +135,12 @@ pub fn timeline_svg(tl: &Timeline) -> Html {
 /// Every probe: workload, kind, handler, timings and what a failure does.
 pub fn checks_table(checks: &[HealthCheck], base: &str) -> Html {
     let mut h = Html::new();
+    if checks.is_empty() {
+        h.push_static(
+            r#"<p data-testid="no-checks">No workload in these manifests declares a probe.</p>"#,
+        );
+        return h;
+    }
     h.push_static(concat!(
         r#"<table class="findings checks" data-testid="health-checks"><thead><tr>"#,
         r#"<th scope="col">Workload</th><th scope="col">Probe</th><th scope="col">Checks</th>"#,
