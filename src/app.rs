@@ -2,7 +2,6 @@ use leptos::prelude::*;
 
 use explorer_view::frame::{brand, page_title};
 
-#[cfg(feature = "live")]
 use crate::live::provide_live;
 use crate::manifests::{provide_manifests, use_manifests};
 use crate::pages::remove_first_frame;
@@ -10,7 +9,6 @@ use crate::pages::{
     DiagramPage, FindingsBadge, FindingsPage, FlowPage, NotFound, Reference, ReferencePage,
     ResourcesPage, TourPage,
 };
-#[cfg(feature = "live")]
 use crate::pages::{StatusBar, StatusPage};
 use crate::route::{provide_router, use_router, BASE};
 use explorer_core::flows::FlowKind;
@@ -27,7 +25,6 @@ enum Page {
     Flow(FlowKind),
     /// The tour; its step is read from the path by the page, so stepping keeps it mounted.
     Tour,
-    #[cfg(feature = "live")]
     Status,
     NotFound,
 }
@@ -52,7 +49,6 @@ impl Page {
             {
                 Page::Tour
             }
-            #[cfg(feature = "live")]
             "/status" => Page::Status,
             _ => Page::NotFound,
         }
@@ -63,7 +59,6 @@ impl Page {
 pub fn App() -> impl IntoView {
     let router = provide_router();
     provide_manifests();
-    #[cfg(feature = "live")]
     provide_live();
     let path = router.path();
     // Re-render only when the page changes, not on every query change.
@@ -88,7 +83,6 @@ pub fn App() -> impl IntoView {
                 Page::Storage => view! { <ReferencePage page=Reference::Storage /> }.into_any(),
                 Page::Flow(kind) => view! { <FlowPage kind /> }.into_any(),
                 Page::Tour => view! { <TourPage step=1 /> }.into_any(),
-                #[cfg(feature = "live")]
                 Page::Status => view! { <StatusPage /> }.into_any(),
                 Page::NotFound => view! { <NotFound /> }.into_any(),
             }}
@@ -153,28 +147,10 @@ fn Shell(children: Children) -> impl IntoView {
                 <NavLink path="/findings" label="Findings">
                     <FindingsBadge />
                 </NavLink>
-                <LiveNav />
+                <NavLink path="/status" label="Status" />
             </nav>
-            <LiveBar />
+            <StatusBar />
         </header>
         <main id="main">{children()}</main>
     }
-}
-
-/// The live view's link in the header (the `live` feature; nothing without it).
-#[component]
-fn LiveNav() -> impl IntoView {
-    #[cfg(feature = "live")]
-    return view! { <NavLink path="/status" label="Status" /> };
-    #[cfg(not(feature = "live"))]
-    ()
-}
-
-/// The live view's status bar in the header (the `live` feature; nothing without it).
-#[component]
-fn LiveBar() -> impl IntoView {
-    #[cfg(feature = "live")]
-    return view! { <StatusBar /> };
-    #[cfg(not(feature = "live"))]
-    ()
 }

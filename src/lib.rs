@@ -3,7 +3,6 @@
 
 mod app;
 pub mod fetch;
-#[cfg(feature = "live")]
 pub mod live;
 pub mod manifests;
 pub mod pages;

@@ -3,7 +3,6 @@ mod findings;
 mod flows;
 mod reference;
 mod resources;
-#[cfg(feature = "live")]
 mod status;
 mod tour;
 mod walk;
@@ -13,7 +12,6 @@ pub use findings::{FindingsBadge, FindingsPage};
 pub use flows::FlowPage;
 pub use reference::{Reference, ReferencePage};
 pub use resources::{ResourceTable, ResourcesPage};
-#[cfg(feature = "live")]
 pub use status::{StatusBar, StatusPage};
 pub use tour::TourPage;
 

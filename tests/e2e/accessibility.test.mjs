@@ -24,6 +24,7 @@ const ROUTES = [
   ['flows/metrics', '[data-testid=step]'],
   ['flows/startup?step=11', '[data-testid=timeline]'],
   ['tour/3', '[data-testid=step]'],
+  ['status', 'table.status-table tbody tr[data-status]'],
   ['no-such-page', 'main h1'],
 ];
 

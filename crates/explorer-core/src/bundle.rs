@@ -154,7 +154,7 @@ pub fn write_bundle(model: &Model) -> String {
     }
     // One document per k3d config read, under its own path, so that facts name that file.
     let mut k3d_files: Vec<&str> = model.host_ports.iter().map(|hp| hp.file.as_str()).collect();
-    k3d_files.sort_unstable();
+    crate::sort::sort(&mut k3d_files);
     k3d_files.dedup();
     for file in k3d_files {
         if let Some(k3d) = k3d_doc(model, file) {

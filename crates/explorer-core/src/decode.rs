@@ -188,7 +188,7 @@ pub fn narrow(
     doc: Value,
     text_len: usize,
     message: &str,
-    decode: impl Fn(Value) -> Option<String>,
+    decode: &dyn Fn(Value) -> Option<String>,
 ) -> Option<String> {
     if text_len > NARROW_MAX_TEXT {
         return None;

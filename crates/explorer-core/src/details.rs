@@ -479,7 +479,7 @@ fn fill_kind(o: &Object, d: &mut NodeDetails) {
                 .chain(cm.binary_data.iter().flat_map(|m| m.keys()))
                 .cloned()
                 .collect();
-            d.config_keys.sort_unstable();
+            crate::sort::sort(&mut d.config_keys);
         }
         Body::Secret(s) => {
             d.secret_keys = s
@@ -489,7 +489,7 @@ fn fill_kind(o: &Object, d: &mut NodeDetails) {
                 .chain(s.string_data.iter().flat_map(|m| m.keys()))
                 .cloned()
                 .collect();
-            d.secret_keys.sort_unstable();
+            crate::sort::sort(&mut d.secret_keys);
             d.secret_keys.dedup();
             if let Some(t) = &s.type_ {
                 fact(d, "type", t.clone());

@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::index::Index;
 use crate::model::{Model, Object, EXTERNAL_ID, EXTERNAL_KIND, EXTERNAL_NAME};
 use crate::relations::{derive_with, Edge, Finding};
+use crate::sort::Collect;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Node {
@@ -75,7 +76,7 @@ pub fn build(model: &Model) -> Graph {
             parent: None,
         });
     }
-    nodes.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    crate::sort::sort_by(&mut nodes, |a, b| a.id.cmp(&b.id));
     let parents = parents(model, &edges);
     for n in &mut nodes {
         n.parent = parents.get(n.id.as_str()).cloned();
@@ -172,7 +173,7 @@ impl Graph {
                     None
                 }
             })
-            .collect();
+            .to_set();
         set.into_iter().collect()
     }
 

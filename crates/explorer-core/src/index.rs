@@ -145,7 +145,7 @@ impl<'m> Index<'m> {
     /// All namespaces that have workloads, sorted.
     pub fn workload_namespaces(&self) -> Vec<&'m str> {
         let mut v: Vec<&str> = self.workloads_by_ns.keys().copied().collect();
-        v.sort_unstable();
+        crate::sort::sort(&mut v);
         v
     }
 

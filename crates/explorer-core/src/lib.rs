@@ -19,6 +19,7 @@ pub mod redact;
 pub mod relations;
 pub mod resources;
 pub mod security;
+pub mod sort;
 pub mod status;
 pub mod storage;
 pub mod tour;

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::sort::Collect;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_yaml::Value;
 
 /// Why a response could not be used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -61,8 +62,21 @@ pub struct Health {
     pub version: Option<String>,
 }
 
-fn parse_json(text: &str) -> Result<Value, LiveError> {
-    serde_json::from_str(text).map_err(|e| LiveError::Json(e.to_string()))
+/// Largest number of nodes a response may expand to (the poll caps bodies at 20 KB).
+const JSON_BUDGET: usize = 1 << 16;
+
+/// A JSON object or array. Read with the YAML parser the manifests already use (JSON is YAML
+/// 1.2's flow style), with the same depth and size guards, so the browser carries one parser;
+/// anything that is not an object or an array (an HTML error page, plain text) is refused.
+pub(crate) fn parse_json(text: &str) -> Result<Value, LiveError> {
+    let first = text.trim_start().chars().next();
+    if !matches!(first, Some('{' | '[')) {
+        let shown: String = text.trim_start().chars().take(40).collect();
+        return Err(LiveError::Json(format!(
+            "expected an object or an array, found {shown:?}"
+        )));
+    }
+    crate::yaml::parse_value(text, JSON_BUDGET).map_err(|e| LiveError::Json(e.to_string()))
 }
 
 fn opt_string(v: Option<&Value>) -> Option<String> {
@@ -77,7 +91,7 @@ fn opt_string(v: Option<&Value>) -> Option<String> {
 pub fn parse_health(text: &str) -> Result<Health, LiveError> {
     let v = parse_json(text)?;
     let obj = v
-        .as_object()
+        .as_mapping()
         .ok_or_else(|| LiveError::Shape("health is not an object".into()))?;
     let status = match obj.get("status").and_then(Value::as_str) {
         Some("ok") => HealthStatus::Ok,
@@ -87,7 +101,7 @@ pub fn parse_health(text: &str) -> Result<Health, LiveError> {
     };
     let database = match obj.get("database") {
         None | Some(Value::Null) => None,
-        Some(Value::Object(db)) => Some(DatabaseHealth {
+        Some(Value::Mapping(db)) => Some(DatabaseHealth {
             status: opt_string(db.get("status")).unwrap_or_default(),
             latency_ms: db.get("latency_ms").and_then(Value::as_f64),
             error: opt_string(db.get("error")),
@@ -107,7 +121,7 @@ fn prometheus_data(text: &str) -> Result<Value, LiveError> {
     match v.get("status").and_then(Value::as_str) {
         Some("success") => v
             .get_mut("data")
-            .map(Value::take)
+            .map(std::mem::take)
             .ok_or_else(|| LiveError::Shape("no data".into())),
         Some("error") => Err(LiveError::Prometheus {
             error_type: opt_string(v.get("errorType")).unwrap_or_default(),
@@ -127,10 +141,19 @@ pub struct Sample {
     pub value: f64,
 }
 
+/// A JSON object's string-valued entries (a series' labels).
+pub(crate) fn labels(v: &Value) -> BTreeMap<String, String> {
+    v.as_mapping()
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+        .to_map()
+}
+
 /// One `[timestamp, "value"]` pair of the Prometheus API (vectors and matrices alike).
 pub(crate) fn sample_value(v: &Value) -> Result<(f64, f64), LiveError> {
     let pair = v
-        .as_array()
+        .as_sequence()
         .filter(|a| a.len() == 2)
         .ok_or_else(|| LiveError::Shape("value is not [ts, \"v\"]".into()))?;
     let ts = pair[0]
@@ -159,17 +182,11 @@ pub fn parse_query(text: &str) -> Result<Vec<Sample>, LiveError> {
         .ok_or_else(|| LiveError::Shape("no result".into()))?;
     match kind {
         "vector" => result
-            .as_array()
+            .as_sequence()
             .ok_or_else(|| LiveError::Shape("result is not a list".into()))?
             .iter()
             .map(|s| {
-                let metric = match s.get("metric") {
-                    Some(Value::Object(m)) => m
-                        .iter()
-                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                        .collect(),
-                    _ => BTreeMap::new(),
-                };
+                let metric = s.get("metric").map(labels).unwrap_or_default();
                 let (timestamp, value) = sample_value(s.get("value").unwrap_or(&Value::Null))?;
                 Ok(Sample {
                     metric,
@@ -242,7 +259,7 @@ pub fn parse_targets(text: &str) -> Result<Vec<Target>, LiveError> {
         .cloned()
         .ok_or_else(|| LiveError::Shape("no activeTargets".into()))?;
     let raw: Vec<RawTarget> =
-        serde_json::from_value(active).map_err(|e| LiveError::Shape(e.to_string()))?;
+        serde_yaml::from_value(active).map_err(|e| LiveError::Shape(e.to_string()))?;
     let mut out: Vec<Target> = raw
         .into_iter()
         .map(|t| Target {
@@ -261,6 +278,8 @@ pub fn parse_targets(text: &str) -> Result<Vec<Target>, LiveError> {
             scrape_url: t.scrape_url,
         })
         .collect();
-    out.sort_by(|a, b| (&a.job, &a.instance).cmp(&(&b.job, &b.instance)));
+    crate::sort::sort_by(&mut out, |a, b| {
+        (&a.job, &a.instance).cmp(&(&b.job, &b.instance))
+    });
     Ok(out)
 }

@@ -7,6 +7,7 @@ use serde_yaml::Value;
 use crate::bundle::{ERRORS_API_VERSION, ERRORS_KIND};
 use crate::model::{is_cluster_scoped, Body, HostPort, Object, ObjectId, SourceRef};
 pub use crate::model::{LoadError, Model};
+use crate::sort::Collect;
 use crate::yaml::{is_blank, parse_value, scalar_string, split_documents, Chunk};
 
 /// One input file.
@@ -136,7 +137,7 @@ pub fn load_sources_with(sources: &[Source], options: &LoadOptions) -> Model {
                 .objects
                 .iter()
                 .map(|o| o.source.path.as_str())
-                .collect();
+                .to_set();
             order.files.retain(|f| with_objects.contains(f.as_str()));
             order
         });
@@ -403,7 +404,7 @@ impl Loader {
 
     fn finish(mut self) -> Model {
         // Stable sort keeps load order among duplicates; the first one wins.
-        self.objects.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::sort::sort_by(&mut self.objects, |a, b| a.id.cmp(&b.id));
         let mut objects: Vec<Object> = Vec::with_capacity(self.objects.len());
         for o in self.objects {
             match objects.last() {
@@ -419,11 +420,9 @@ impl Loader {
                 _ => objects.push(o),
             }
         }
-        // Equal under their (derived, total) order means identical, so an
-        // unstable sort gives the same result.
-        self.host_ports.sort_unstable();
+        crate::sort::sort(&mut self.host_ports);
         self.host_ports.dedup();
-        self.errors.sort_unstable();
+        crate::sort::sort(&mut self.errors);
         Model {
             objects,
             host_ports: self.host_ports,

@@ -3,14 +3,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use k8s_openapi::api::apps::v1::{DaemonSet, Deployment, StatefulSet};
-use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscaler;
-use k8s_openapi::api::batch::v1::{CronJob, Job};
-use k8s_openapi::api::core::v1::{
-    ConfigMap, Namespace, PersistentVolume, PersistentVolumeClaim, Pod, PodSpec, Secret, Service,
-    ServiceAccount,
+use k8s_openapi::api::apps::v1::{
+    DaemonSet, DaemonSetSpec, Deployment, DeploymentSpec, StatefulSet, StatefulSetSpec,
 };
-use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
+use k8s_openapi::api::autoscaling::v2::{HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec};
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec};
+use k8s_openapi::api::core::v1::{
+    ConfigMap, Namespace, NamespaceSpec, PersistentVolume, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PersistentVolumeSpec, Pod, PodSpec, Secret, Service, ServiceAccount,
+    ServiceSpec,
+};
+use k8s_openapi::api::networking::v1::{Ingress, IngressSpec, NetworkPolicy};
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use serde::{Serialize, Serializer};
 
@@ -81,11 +84,14 @@ pub struct SourceRef {
 }
 
 /// The one table of the kinds the explorer decodes into k8s-openapi types: `Variant (kind) =>
-/// apiVersion, type`. It generates [`Body`], [`TYPED_KINDS`] and the dispatch that decoding
+/// apiVersion, type`, and for kinds with a status, `{ spec: SpecType, given | or_default }`
+/// (see [`Decode`]). It generates [`Body`], [`TYPED_KINDS`] and the dispatch that decoding
 /// ([`Body::decode`]), redaction and the bundle ([`Body::to_value`], [`Body::with_value`]) go
 /// through. Adding a kind is one line here.
 macro_rules! kinds {
-    ($($variant:ident => $api:literal, $ty:ty;)*) => {
+    ($($variant:ident => $api:literal, $ty:ident $({ spec: $spec:ty, $take:ident })?;)*) => {
+        $(decode_impl!($ty $(, $spec, $take)?);)*
+
         /// The typed body of an object. Unknown kinds stay generic YAML.
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
@@ -124,7 +130,7 @@ macro_rules! kinds {
             /// A body of the same kind as `self`, decoded from `value` (after redaction).
             pub fn with_value(&self, value: serde_yaml::Value) -> Result<Body, serde_yaml::Error> {
                 match self {
-                    $(Body::$variant(_) => serde_yaml::from_value(value).map(|x| Body::$variant(Box::new(x))),)*
+                    $(Body::$variant(_) => <$ty as Decode>::decode(value).map(|x| Body::$variant(Box::new(x))),)*
                     Body::Generic(_) => Ok(Body::Generic(value)),
                 }
             }
@@ -132,57 +138,112 @@ macro_rules! kinds {
     };
 }
 
+/// How one typed kind is read from a document's value. The whole object for kinds without a
+/// `status`; for the others, what the manifest declares (`metadata` and `spec`, with
+/// k8s-openapi's own types and messages) and never the `status` block, which the cluster
+/// writes and the explorer does not read. Leaving status out of the decoder keeps its ~50 types
+/// (conditions, container states, load balancer and metric statuses) out of the wasm.
+pub trait Decode: Sized {
+    fn decode(value: serde_yaml::Value) -> Result<Self, serde_yaml::Error>;
+}
+
+/// `metadata` and `spec` of an object; other keys (apiVersion and kind, already dispatched on,
+/// and status) are skipped, as k8s-openapi skips unknown keys.
+#[derive(serde::Deserialize)]
+struct Declared<S> {
+    #[serde(default)]
+    metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta,
+    spec: Option<S>,
+}
+
+/// A kind's [`Decode`]: the whole object, or (with a spec type) metadata and spec only.
+macro_rules! decode_impl {
+    ($ty:ident) => {
+        impl Decode for $ty {
+            fn decode(value: serde_yaml::Value) -> Result<Self, serde_yaml::Error> {
+                serde::Deserialize::deserialize(value)
+            }
+        }
+    };
+    ($ty:ident, $spec:ty, $take:ident) => {
+        impl Decode for $ty {
+            fn decode(value: serde_yaml::Value) -> Result<Self, serde_yaml::Error> {
+                let d: Declared<$spec> = serde::Deserialize::deserialize(value)?;
+                Ok($ty {
+                    metadata: d.metadata,
+                    spec: $take(d.spec),
+                    status: None,
+                })
+            }
+        }
+    };
+}
+
+/// For kinds whose spec is optional in k8s-openapi.
+fn given<S>(spec: Option<S>) -> Option<S> {
+    spec
+}
+
+/// For kinds whose spec is required in k8s-openapi (absent: the default, as k8s-openapi does).
+fn or_default<S: Default>(spec: Option<S>) -> S {
+    spec.unwrap_or_default()
+}
+
 kinds! {
-    Namespace => "v1", Namespace;
-    Pod => "v1", Pod;
-    Service => "v1", Service;
+    Namespace => "v1", Namespace { spec: NamespaceSpec, given };
+    Pod => "v1", Pod { spec: PodSpec, given };
+    Service => "v1", Service { spec: ServiceSpec, given };
     ConfigMap => "v1", ConfigMap;
     Secret => "v1", Secret;
-    PersistentVolume => "v1", PersistentVolume;
-    PersistentVolumeClaim => "v1", PersistentVolumeClaim;
+    PersistentVolume => "v1", PersistentVolume { spec: PersistentVolumeSpec, given };
+    PersistentVolumeClaim => "v1", PersistentVolumeClaim { spec: PersistentVolumeClaimSpec, given };
     ServiceAccount => "v1", ServiceAccount;
-    Deployment => "apps/v1", Deployment;
-    StatefulSet => "apps/v1", StatefulSet;
-    DaemonSet => "apps/v1", DaemonSet;
-    Job => "batch/v1", Job;
-    CronJob => "batch/v1", CronJob;
-    Ingress => "networking.k8s.io/v1", Ingress;
+    Deployment => "apps/v1", Deployment { spec: DeploymentSpec, or_default };
+    StatefulSet => "apps/v1", StatefulSet { spec: StatefulSetSpec, or_default };
+    DaemonSet => "apps/v1", DaemonSet { spec: DaemonSetSpec, or_default };
+    Job => "batch/v1", Job { spec: JobSpec, given };
+    CronJob => "batch/v1", CronJob { spec: CronJobSpec, or_default };
+    Ingress => "networking.k8s.io/v1", Ingress { spec: IngressSpec, given };
     NetworkPolicy => "networking.k8s.io/v1", NetworkPolicy;
     Role => "rbac.authorization.k8s.io/v1", Role;
     ClusterRole => "rbac.authorization.k8s.io/v1", ClusterRole;
     RoleBinding => "rbac.authorization.k8s.io/v1", RoleBinding;
     ClusterRoleBinding => "rbac.authorization.k8s.io/v1", ClusterRoleBinding;
-    HorizontalPodAutoscaler => "autoscaling/v2", HorizontalPodAutoscaler;
+    HorizontalPodAutoscaler => "autoscaling/v2", HorizontalPodAutoscaler { spec: HorizontalPodAutoscalerSpec, or_default };
 }
 
-fn typed<T: serde::de::DeserializeOwned>(
-    value: serde_yaml::Value,
-    text: &str,
-) -> Result<T, (Option<usize>, String)> {
+fn typed<T: Decode>(value: serde_yaml::Value, text: &str) -> Result<T, (Option<usize>, String)> {
     // One decode per kind, plain serde_yaml (see `decode` for why the failing field is found
-    // afterwards); the line is found from that path in the text.
-    T::deserialize(value).map_err(|e| {
-        let inner = e.to_string();
-        // Only on error: the document again, to search it (it parsed once already).
-        let budget = text.len().saturating_mul(4).saturating_add(1000);
-        let path = crate::yaml::parse_value(text, budget)
-            .ok()
-            .and_then(|d| {
-                crate::decode::locate(&d, &inner).or_else(|| {
-                    crate::decode::narrow(d, text.len(), &inner, |v| {
-                        T::deserialize(v).err().map(|e| e.to_string())
-                    })
-                })
-            })
-            .unwrap_or_default();
-        let line = line_of_path(text, &path);
-        let message = if path.is_empty() || path == "." {
-            inner
-        } else {
-            format!("{path}: {inner}")
-        };
-        (line, message)
+    // afterwards); the line is found from that path in the text, by code shared by all kinds.
+    T::decode(value).map_err(|e| {
+        failed(e.to_string(), text, &|v| {
+            T::decode(v).err().map(|e| e.to_string())
+        })
     })
+}
+
+/// The line and message of a failed decode: the document again (only on error), searched for
+/// the offending value, else narrowed by decoding again with `retry`.
+fn failed(
+    inner: String,
+    text: &str,
+    retry: &dyn Fn(serde_yaml::Value) -> Option<String>,
+) -> (Option<usize>, String) {
+    let budget = text.len().saturating_mul(4).saturating_add(1000);
+    let path = crate::yaml::parse_value(text, budget)
+        .ok()
+        .and_then(|d| {
+            crate::decode::locate(&d, &inner)
+                .or_else(|| crate::decode::narrow(d, text.len(), &inner, retry))
+        })
+        .unwrap_or_default();
+    let line = line_of_path(text, &path);
+    let message = if path.is_empty() || path == "." {
+        inner
+    } else {
+        format!("{path}: {inner}")
+    };
+    (line, message)
 }
 
 /// The 1-based line in `text` of the field at `path` (`spec.template.spec.containers[1].image`):

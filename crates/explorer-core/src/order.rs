@@ -10,6 +10,7 @@ use serde_yaml::Value;
 
 use crate::load::Source;
 use crate::model::ApplyOrder;
+use crate::sort::Collect;
 
 /// A shell script that may name the set's files (`deploy.sh`).
 pub(crate) fn is_script(path: &str) -> bool {
@@ -125,14 +126,14 @@ pub(crate) fn apply_order(sources: &[Source]) -> Option<ApplyOrder> {
         .iter()
         .map(|s| s.path.as_str())
         .filter(|p| !is_script(p) && !is_kustomization(p))
-        .collect();
+        .to_set();
     let mut scripts: Vec<&Source> = sources.iter().filter(|s| is_script(&s.path)).collect();
-    scripts.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut scripts, |a, b| a.path.cmp(&b.path));
     let mut kustomizations: Vec<&Source> = sources
         .iter()
         .filter(|s| is_kustomization(&s.path))
         .collect();
-    kustomizations.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+    crate::sort::sort_by(&mut kustomizations, |a, b| a.path.cmp(&b.path));
     let from_scripts = scripts
         .into_iter()
         .map(|s| (s, script_order(s, &manifests)));

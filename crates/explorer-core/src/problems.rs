@@ -110,7 +110,7 @@ pub fn collect(model: &Model, graph: &Graph, resources: &ResourceTable) -> Vec<P
             });
         }
     }
-    out.sort_unstable(); // full keys: equal problems are identical
+    crate::sort::sort(&mut out); // full keys: equal problems are identical
     out.dedup();
     out
 }

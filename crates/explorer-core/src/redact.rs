@@ -9,6 +9,7 @@ use serde_yaml::Value;
 use crate::index::{HostResolution, Index};
 use crate::model::{Body, LoadError, Model, Object};
 use crate::netref::{find_urls, is_hostname, parse_url, split_host_port};
+use crate::sort::Collect;
 
 /// The replacement text.
 pub const REDACTED: &str = "REDACTED";
@@ -296,7 +297,7 @@ fn redact_map(m: &BTreeMap<String, String>) -> BTreeMap<String, String> {
     m.iter()
         .filter(|(k, _)| k.as_str() != LAST_APPLIED)
         .map(|(k, v)| (redact_text(k).into_owned(), redact_text(v).into_owned()))
-        .collect()
+        .to_map()
 }
 
 /// Redacts one object: URL credentials everywhere (every string of the body, keys included,

@@ -12,6 +12,7 @@ use crate::flows::{fact, label, Fact};
 use crate::graph::Graph;
 use crate::model::{Body, Model, Object};
 use crate::relations::{Family, Severity};
+use crate::sort::Collect;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Something reachable from outside the cluster.
@@ -109,7 +110,7 @@ pub fn derive(model: &Model, graph: &Graph) -> Security {
                 .filter(|e| e.rule == rule)
                 .map(|e| name(&e.to))
                 .collect();
-            v.sort_unstable();
+            crate::sort::sort(&mut v);
             v.dedup();
             v
         };
@@ -210,7 +211,7 @@ fn rbac(model: &Model, graph: &Graph) -> Vec<Grant> {
             .filter(|e| e.rule == "uses-serviceaccount")
             .map(|e| label(graph, &e.from))
             .collect();
-        used_by.sort_unstable();
+        crate::sort::sort(&mut used_by);
         for b in graph
             .incoming(&sa_id)
             .filter(|e| e.rule == "binding-subject")
@@ -367,7 +368,7 @@ fn findings(model: &Model, graph: &Graph) -> Vec<Finding> {
         .iter()
         .filter(|e| e.rule == "metrics-scrape")
         .map(|e| e.from.as_str())
-        .collect();
+        .to_set();
     for id in scrapers {
         let Some(scraper) = model.get_str(id) else {
             continue;

@@ -125,8 +125,8 @@ pub fn volumes(model: &Model, graph: &Graph) -> Vec<Volume> {
             });
         }
     }
-    // Unique keys (a workload's volume names are unique): an unstable sort is exact.
-    out.sort_unstable_by(|a, b| {
+    // Unique keys (a workload's volume names are unique).
+    crate::sort::sort_by(&mut out, |a, b| {
         (a.fate, &a.workload, &a.volume).cmp(&(b.fate, &b.workload, &b.volume))
     });
     out

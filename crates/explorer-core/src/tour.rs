@@ -328,7 +328,7 @@ pub fn build(
     };
     let security = crate::security::derive(model, graph);
     let mut rules: Vec<&str> = security.findings.iter().map(|f| f.rule).collect();
-    rules.sort_unstable();
+    crate::sort::sort(&mut rules);
     rules.dedup();
     text.push_str(&format!(
         " {} restrict traffic between pods. {} in the manifests (the Findings page). {}{} (the Security page lists each with a one-line fix).",

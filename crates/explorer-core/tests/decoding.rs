@@ -185,3 +185,44 @@ fn wrong_types_are_rejected() {
         m.errors
     );
 }
+
+/// What a manifest declares is decoded; a `status` block (the cluster's, pasted in from
+/// `kubectl get -o yaml`) is skipped whatever it holds, and never reaches the bundle.
+#[test]
+fn status_is_not_decoded_nor_carried() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: nginx:1.27}]
+status:
+  replicas: not-a-number
+  conditions: [{type: Available, lastTransitionTime: yesterday}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+status: {loadBalancer: {ingress: [{ip: 10.0.0.1}]}}
+";
+    let model = load(&[common::src("app.yaml", text)]);
+    assert!(model.errors.is_empty(), "{:?}", model.errors);
+    assert_eq!(model.objects.len(), 2);
+    for o in &model.objects {
+        let v = o.body.to_value().unwrap();
+        assert!(v.get("status").is_none(), "{}: {v:?}", o.id);
+        assert!(v.get("spec").is_some(), "{}: the spec is kept", o.id);
+    }
+    let d = model
+        .objects
+        .iter()
+        .find(|o| o.kind == "Deployment")
+        .unwrap();
+    assert_eq!(d.replicas(), Some(3));
+}

@@ -15,6 +15,7 @@ use crate::project::{Role, ViewGraph};
 use crate::scene::Scene;
 use crate::svg::{arrow_markers, scene_markup, Markup};
 use crate::viewport::MAX_FIT_ZOOM;
+use explorer_core::sort::Collect;
 
 /// Where `index.html` takes the first frame: an element, since the release build
 /// minifies the page and drops comments.
@@ -39,7 +40,7 @@ pub fn legend_items(view: &ViewGraph) -> (Vec<Tier>, Vec<Family>) {
             _ => {}
         }
     }
-    let present: BTreeSet<Family> = view.edges.iter().map(|e| e.family).collect();
+    let present: BTreeSet<Family> = view.edges.iter().map(|e| e.family).to_set();
     let families = Family::ALL
         .into_iter()
         .filter(|f| present.contains(f))

@@ -17,7 +17,7 @@ impl<'a> IdIndex<'a> {
     }
 
     fn sorted(mut keys: Vec<(&'a str, u32)>) -> Self {
-        keys.sort_unstable();
+        explorer_core::sort::sort(&mut keys);
         IdIndex { keys }
     }
 

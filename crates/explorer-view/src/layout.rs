@@ -206,7 +206,7 @@ pub fn count_crossings(layout: &Layout) -> usize {
             });
         }
     }
-    segs.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
+    explorer_core::sort::sort_by(&mut segs, |s, t| s.min_x.total_cmp(&t.min_x));
     let mut count = 0;
     for i in 0..segs.len() {
         let s = &segs[i];
@@ -547,7 +547,7 @@ fn layout_component(
         raw.push((i, rect, level[handle[l].get_index()]));
     }
     let mut ranks: Vec<usize> = raw.iter().map(|r| r.2).collect();
-    ranks.sort_unstable();
+    explorer_core::sort::sort(&mut ranks);
     ranks.dedup();
 
     // Edges: each hop of a chain, through the routing vertices the library
@@ -985,7 +985,7 @@ fn clip_to_border(r: Rect, toward: (f64, f64)) -> (f64, f64) {
 /// rectangle of the total area (never narrower than the widest component).
 fn pack(placed: &[Placed], gap: f64) -> Vec<(f64, f64)> {
     let mut order: Vec<usize> = (0..placed.len()).collect();
-    order.sort_unstable_by(|&a, &b| {
+    explorer_core::sort::sort_by(&mut order, |&a, &b| {
         placed[b]
             .nodes
             .len()

@@ -314,12 +314,12 @@ pub fn project(graph: &Graph, opts: &ViewOptions) -> ViewGraph {
     }
     let mut edges: Vec<ViewEdge> = edges.into_values().collect();
     for e in &mut edges {
-        e.edges.sort_unstable();
-        e.rules.sort_unstable();
-        e.ports.sort_unstable();
+        explorer_core::sort::sort(&mut e.edges);
+        explorer_core::sort::sort(&mut e.rules);
+        explorer_core::sort::sort(&mut e.ports);
         e.ports.dedup();
     }
-    edges.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+    explorer_core::sort::sort_by(&mut edges, |a, b| a.id.cmp(&b.id));
     ViewGraph {
         nodes: nodes.into_values().collect(),
         edges,

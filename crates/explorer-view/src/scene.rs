@@ -138,7 +138,7 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
     // Offsets: room for the outside world on the left, frames around the rest.
     let namespaces: Vec<String> = {
         let mut v: Vec<String> = inner.iter().filter_map(|n| n.namespace.clone()).collect();
-        v.sort_unstable();
+        explorer_core::sort::sort(&mut v);
         v.dedup();
         v
     };
@@ -324,7 +324,7 @@ pub fn compose(view: &ViewGraph, host_ports: &[HostPort]) -> Scene {
         width = width.max(f.x + f.width);
         height = height.max(f.y + f.height);
     }
-    nodes.sort_unstable_by(|a, b| a.node.id.cmp(&b.node.id));
+    explorer_core::sort::sort_by(&mut nodes, |a, b| a.node.id.cmp(&b.node.id));
     let notes = lay
         .simplified
         .iter()

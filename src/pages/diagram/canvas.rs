@@ -207,7 +207,6 @@ pub fn Canvas(
             })
         })
     };
-    #[cfg(feature = "live")]
     let live = crate::live::use_live();
     // Redraw when the scene changes (not on hover), then restore the highlights.
     Effect::new(move |_| {
@@ -216,14 +215,12 @@ pub fn Canvas(
             if let Some(g) = g {
                 g.set_inner_html(m.as_str());
                 apply(&g);
-                #[cfg(feature = "live")]
                 live.assessment
                     .with_untracked(|a| super::overlay::apply(&g, a.as_deref()));
             }
         });
     });
     // The live status on every new assessment (the redraw above re-applies it too).
-    #[cfg(feature = "live")]
     Effect::new(move |_| {
         live.assessment.with(|a| {
             if let Some(g) = layer.get_untracked() {

@@ -11,7 +11,6 @@ pub(crate) use state::{provide_diagram_state, use_diagram_state as use_walk_stat
 pub(crate) use toolbar::download;
 mod details;
 mod legend;
-#[cfg(feature = "live")]
 mod overlay;
 mod state;
 mod toolbar;

@@ -32,7 +32,7 @@ pub fn Toolbar(
             .filter(|n| n.kind != "Namespace" && n.kind != "External")
             .map(|n| n.kind.clone())
             .collect();
-        v.sort_unstable();
+        explorer_core::sort::sort(&mut v);
         v.dedup();
         v
     };

@@ -12,6 +12,7 @@ use crate::details::{command_text, probe_handler};
 use crate::graph::Graph;
 use crate::model::{Body, Model, Object};
 use crate::relations::Edge;
+use crate::sort::Collect;
 
 /// One workload on the startup timeline. Times are seconds after the manifests are applied,
 /// the earliest possible: image pulls and process start-up are not in the manifests.
@@ -87,9 +88,10 @@ fn apply_steps(model: &Model) -> (String, Vec<(String, Vec<&Object>)>) {
             steps.push(("not in the apply order".into(), rest));
         }
         for (_, objs) in &mut steps {
-            // Within a file, kind rank, then the order the files hold them (unstable sort
-            // on a full key: smaller code than a stable one).
-            objs.sort_unstable_by_key(|o| (rank(&o.kind), &o.source.path, o.source.doc_index));
+            // Within a file, kind rank, then the order the files hold them.
+            crate::sort::sort_by_key(objs, |o| {
+                (rank(&o.kind), &o.source.path, o.source.doc_index)
+            });
         }
         let source = order.relative(&order.source).to_string();
         return (format!("in the order {source} applies them"), steps);
@@ -250,7 +252,7 @@ fn workload_info<'a>(o: &Object, graph: &'a Graph, edges: &Edges<'a>) -> Info<'a
             ],
         });
     }
-    deps.sort_unstable();
+    crate::sort::sort(&mut deps);
     deps.dedup();
     deps.retain(|d| *d != id);
     Info {
@@ -285,7 +287,7 @@ fn schedule(infos: &mut [Info<'_>]) {
         .iter()
         .enumerate()
         .map(|(i, x)| (x.row.node.clone(), i))
-        .collect();
+        .to_map();
     let mut pending: Vec<usize> = vec![0; infos.len()];
     let mut waiters: Vec<Vec<usize>> = vec![Vec::new(); infos.len()];
     for (i, x) in infos.iter().enumerate() {

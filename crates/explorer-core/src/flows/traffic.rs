@@ -11,6 +11,7 @@ use super::{arrow, fact, label, replicas_text, Fact, Flow, FlowKind, Phase, Step
 use crate::graph::Graph;
 use crate::model::{Body, Model, Object, EXTERNAL_ID};
 use crate::relations::{Edge, Family};
+use crate::sort::Collect;
 
 pub(super) struct Adjacency<'g> {
     pub out: BTreeMap<&'g str, Vec<&'g Edge>>,
@@ -391,7 +392,7 @@ fn reaching_storage(graph: &Graph) -> BTreeSet<&str> {
         .iter()
         .filter(|n| n.kind == "PersistentVolumeClaim")
         .map(|n| n.id.as_str())
-        .collect();
+        .to_set();
     let mut queue: VecDeque<&str> = seen.iter().copied().collect();
     while let Some(n) = queue.pop_front() {
         for &p in back.get(n).into_iter().flatten() {

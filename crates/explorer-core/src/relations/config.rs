@@ -36,7 +36,7 @@ fn mount_paths(pod: &PodView<'_>, volume: &str) -> Vec<String> {
         .filter(|m| m.name == volume)
         .map(|m| m.mount_path.clone())
         .collect();
-    paths.sort_unstable();
+    crate::sort::sort(&mut paths);
     paths.dedup();
     paths
 }

@@ -362,15 +362,15 @@ pub fn derive_with(index: &Index<'_>) -> (Vec<Edge>, Vec<Finding>) {
         .into_values()
         .filter(|e| e.from != e.to)
         .map(|mut e| {
-            e.reasons.sort_unstable();
+            crate::sort::sort(&mut e.reasons);
             e.reasons.dedup();
-            e.ports.sort_unstable();
+            crate::sort::sort(&mut e.ports);
             e.ports.dedup();
             e.provenance = e.reasons.first().cloned().unwrap_or_default();
             e
         })
         .collect();
-    findings.sort_unstable();
+    crate::sort::sort(&mut findings);
     findings.dedup();
     (edges, findings)
 }

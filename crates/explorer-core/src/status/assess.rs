@@ -25,6 +25,7 @@ use crate::live::{parse_health, parse_query, parse_targets, HealthStatus, Sample
 use super::plan::{Plan, RequestKind, WorkloadPlan};
 use super::promql::{PART_LABEL, PART_P95, PART_RATE, PART_RATE_4XX, PART_RATE_5XX, PART_UP};
 use super::{State, Thresholds};
+use crate::sort::Collect;
 
 /// What one request gave.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -133,7 +134,7 @@ fn looks_json(body: &str) -> bool {
 
 /// `message` (or `error`) of a JSON error body, e.g. the proxy's own 502 document.
 fn json_message(body: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let v = crate::live::parse_json(body).ok()?;
     ["message", "error"]
         .iter()
         .find_map(|k| v.get(*k)?.as_str().map(str::to_string))
@@ -338,7 +339,7 @@ fn scrape_evidence(b: &mut Builder, w: &WorkloadPlan, m: &Metrics) {
                         .any(|s| label(s, "instance") == Some(&t.instance))
                 })
                 .map(|t| one_line(&t.last_error, 160))
-                .collect();
+                .to_set();
             let count = if total > 1 {
                 format!(" (0 of {total} up)")
             } else {
@@ -695,7 +696,7 @@ fn finish(w: &WorkloadPlan, b: Builder, now_ms: f64) -> WorkloadStatus {
             .copied()
             .filter(|e| !(e.state == State::Unknown && e.source.starts_with("traffic ")))
             .collect();
-        sorted.sort_by_key(|e| std::cmp::Reverse(e.state.severity()));
+        crate::sort::sort_by_key(&mut sorted, |e| std::cmp::Reverse(e.state.severity()));
         sorted
             .iter()
             .map(|e| e.text.as_str())

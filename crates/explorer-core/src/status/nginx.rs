@@ -14,6 +14,7 @@ use nginx_lint_parser::lexer_rowan::tokenize;
 use nginx_lint_parser::syntax_kind::SyntaxKind;
 
 use crate::netref::{parse_url, split_host_port};
+use crate::sort::Collect;
 
 /// Deepest block nesting accepted: the crate's parser recurses once per block, so deeper
 /// text is refused before it is parsed.
@@ -205,7 +206,7 @@ impl Router {
                 };
                 Some((name, hp))
             })
-            .collect();
+            .to_map();
         let mut servers = Vec::new();
         collect(config.directives(), "server", &mut servers);
         let server = servers

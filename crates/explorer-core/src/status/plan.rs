@@ -12,6 +12,7 @@ use crate::relations::{consumed_values, Family};
 use super::nginx::{Action, Location, Router};
 use super::promql::{batched_query, url_encode, QuerySpec};
 use super::Thresholds;
+use crate::sort::Collect;
 
 /// What a planned request is evidence of.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -171,12 +172,12 @@ fn traffic_order(model: &Model, graph: &Graph) -> Vec<String> {
             }
         }
     }
-    let workloads: BTreeSet<String> = model.workloads().map(|w| w.id.to_string()).collect();
+    let workloads: BTreeSet<String> = model.workloads().map(|w| w.id.to_string()).to_set();
     let mut out: Vec<String> = order
         .into_iter()
         .filter(|id| workloads.contains(id))
         .collect();
-    let placed: BTreeSet<String> = out.iter().cloned().collect();
+    let placed: BTreeSet<String> = out.iter().cloned().to_set();
     out.extend(workloads.into_iter().filter(|w| !placed.contains(w)));
     out
 }
@@ -250,7 +251,7 @@ fn find_entry<'m>(index: &Index<'m>, graph: &Graph) -> Option<Entry<'m>> {
         .filter(|e| e.rule == "service-selector" && outside.contains(&e.from.as_str()))
         .map(|e| e.to.as_str())
         .collect();
-    candidates.sort_unstable();
+    crate::sort::sort(&mut candidates);
     candidates.dedup();
     candidates.into_iter().find_map(|id| {
         let object = index.model.get_str(id)?;
@@ -360,7 +361,7 @@ pub fn plan_with(model: &Model, graph: &Graph, thresholds: &Thresholds) -> Plan 
         .iter()
         .filter(|e| e.rule == "metrics-scrape")
         .map(|e| e.from.as_str())
-        .collect();
+        .to_set();
     let store = entry.as_ref().and_then(|en| {
         en.router.locations.iter().find_map(|l| {
             let Route::Proxied { workloads, .. } = route_of(&index, en.object, l) else {
@@ -523,11 +524,11 @@ pub fn plan_with(model: &Model, graph: &Graph, thresholds: &Thresholds) -> Plan 
         let up_jobs: BTreeSet<String> = workloads
             .iter()
             .flat_map(|w| w.scrape.iter().map(|j| j.job.clone()))
-            .collect();
+            .to_set();
         let traffic_jobs: BTreeSet<String> = workloads
             .iter()
             .flat_map(|w| w.traffic.iter().flat_map(|t| t.jobs.clone()))
-            .collect();
+            .to_set();
         let spec = QuerySpec {
             up_jobs: up_jobs.into_iter().collect(),
             traffic_jobs: traffic_jobs.into_iter().collect(),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_yaml::Value;
 
 use crate::live::LiveError;
 
@@ -126,7 +126,7 @@ pub struct Series {
 
 /// `/api/v1/query_range` → its matrix.
 pub fn parse_matrix(text: &str) -> Result<Vec<Series>, LiveError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| LiveError::Json(e.to_string()))?;
+    let v: Value = crate::live::parse_json(text)?;
     match v.get("status").and_then(Value::as_str) {
         Some("success") => {}
         Some("error") => {
@@ -154,23 +154,15 @@ pub fn parse_matrix(text: &str) -> Result<Vec<Series>, LiveError> {
     }
     let result = data
         .get("result")
-        .and_then(Value::as_array)
+        .and_then(Value::as_sequence)
         .ok_or_else(|| LiveError::Shape("result is not a list".into()))?;
     result
         .iter()
         .map(|s| {
-            let metric = s
-                .get("metric")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let metric = s.get("metric").map(crate::live::labels).unwrap_or_default();
             let values = s
                 .get("values")
-                .and_then(Value::as_array)
+                .and_then(Value::as_sequence)
                 .ok_or_else(|| LiveError::Shape("series has no values".into()))?
                 .iter()
                 .map(crate::live::sample_value)
