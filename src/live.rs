@@ -10,8 +10,7 @@
 use std::sync::Arc;
 
 use explorer_core::status::{
-    assess_all, plan, Assessment, Observation, Outcome, Plan, PollSchedule, State,
-    DEFAULT_INTERVAL_MS,
+    assess_all, plan, Assessment, Observation, Outcome, Plan, PollSchedule, DEFAULT_INTERVAL_MS,
 };
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -34,6 +33,40 @@ pub struct LiveCtx {
     /// The clock, ticking every second, so that evidence turns stale on screen.
     pub now: RwSignal<f64>,
     pub assessment: Memo<Option<Arc<Assessment>>>,
+    /// The workload whose details panel is open, and when its traffic history (`history:<id>`
+    /// among the observations) was last asked: when the panel opens, then once a minute with
+    /// the polls.
+    pub history_for: StoredValue<Option<(String, f64)>>,
+}
+
+/// The observation id of a workload's traffic history.
+pub fn history_id(workload: &str) -> String {
+    format!("history:{workload}")
+}
+
+/// Asks `workload`'s traffic history now (an on-demand `query_range`, not part of a poll).
+pub fn ask_history(ctx: LiveCtx, workload: String) {
+    let t = now_ms();
+    ctx.history_for.set_value(Some((workload.clone(), t)));
+    let end_s = (t / 1000.0).floor();
+    let Some(path) = ctx
+        .plan
+        .with_untracked(|p| p.as_ref().and_then(|p| p.history_path(&workload, end_s)))
+    else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let o = observe(history_id(&workload), path, 5_000).await;
+        ctx.observations.update(|all| store(all, o));
+    });
+}
+
+/// Keeps `o` as the latest observation of its request.
+fn store(all: &mut Vec<Observation>, o: Observation) {
+    match all.iter_mut().find(|x| x.request == o.request) {
+        Some(slot) => *slot = o,
+        None => all.push(o),
+    }
 }
 
 fn now_ms() -> f64 {
@@ -94,6 +127,7 @@ pub fn provide_live() -> LiveCtx {
         last_poll,
         now,
         assessment,
+        history_for: StoredValue::new(None),
     };
     provide_context(ctx);
 
@@ -130,10 +164,7 @@ pub fn provide_live() -> LiveCtx {
                 .any(|o| matches!(o.outcome, Outcome::Response { .. }));
             observations.update(|all| {
                 for o in got {
-                    match all.iter_mut().find(|x| x.request == o.request) {
-                        Some(slot) => *slot = o,
-                        None => all.push(o),
-                    }
+                    store(all, o);
                 }
             });
             schedule.update(|s| {
@@ -144,6 +175,12 @@ pub fn provide_live() -> LiveCtx {
                 }
             });
             let t = now_ms();
+            // An open panel's history, again once it is a minute old.
+            if let Some((w, asked)) = ctx.history_for.get_value() {
+                if t - asked >= 60_000.0 {
+                    ask_history(ctx, w);
+                }
+            }
             last_poll.set(Some(t));
             now.set(t);
             running.set_value(false);
@@ -208,16 +245,7 @@ pub fn provide_live() -> LiveCtx {
     ctx
 }
 
-/// The glyph of a state, so that it is never told by colour alone (the colour comes from
-/// the stylesheet).
-pub fn glyph(state: State) -> &'static str {
-    match state {
-        State::Healthy => "✓",
-        State::Degraded => "!",
-        State::Down => "✕",
-        State::Unknown => "?",
-    }
-}
+pub use explorer_view::live::glyph;
 
 pub fn use_live() -> LiveCtx {
     expect_context::<LiveCtx>()

@@ -120,7 +120,33 @@ test('a bounded load run shows a rate on the entry edge; a missing path shows as
   }, null, { timeout: 60000 });
   results.loadShownMs = Date.now() - t0;
   results.loadEdge = await page.locator('main g.edge.traffic[data-traffic]').first().getAttribute('data-traffic');
+  // The token on that edge runs at a speed that follows the rate.
+  const token = await page.locator('main g.edge.traffic[data-traffic]').first().getAttribute('data-token');
+  assert.ok(['slow', 'medium', 'fast'].includes(token), `token speed ${token} for ${results.loadEdge}`);
   await page.screenshot({ path: `${ARTIFACTS}/live-load.png` });
+});
+
+test("flask-app's details panel: its live state, replicas, evidence and a 15-minute traffic sparkline", async () => {
+  const { page: p, context: c, problems } = await openPage(browser, `?node=${encodeURIComponent(FLASK)}`);
+  const section = p.getByTestId('live-section');
+  await section.waitFor({ timeout: 20000 });
+  await p.waitForFunction(() => /2 of 2 up/.test(document.querySelector('[data-testid="live-section"]')?.innerText ?? ''), null, { timeout: 20000 });
+  assert.ok(await section.locator('ul.evidence li').count() >= 2, 'health and target evidence');
+  // The load run above is in the last 15 minutes: a line, and a summary that says so in words.
+  await section.locator('[data-testid="history"] polyline.rate').waitFor({ timeout: 20000 });
+  assert.match(await section.locator('[data-testid="history"] figcaption').innerText(), /peak [0-9.]+ req\/s/);
+  const ranges = await p.evaluate(() => performance.getEntriesByType('resource').filter((e) => e.name.includes('query_range')).length);
+  assert.equal(ranges, 1, 'one query_range when the panel opens');
+  await p.screenshot({ path: `${ARTIFACTS}/live-details.png` });
+  assert.deepEqual(problems, []);
+  await c.close();
+});
+
+test('the overlay is on the flow pages too', async () => {
+  const { page: p, context: c, problems } = await openPage(browser, 'flows/traffic');
+  await p.waitForFunction((id) => [...document.querySelectorAll('main g.node')].some((n) => n.dataset.id === id && n.dataset.status === 'healthy'), FLASK, { timeout: 20000 });
+  assert.deepEqual(problems, []);
+  await c.close();
 });
 
 test('the status page lists every workload with its state and evidence', async () => {

@@ -694,3 +694,37 @@ fn backoff_schedule() {
     s.pause();
     assert_eq!(s.next_delay_ms(), None);
 }
+
+/// The sparkline's on-demand `query_range`: the workload's traffic jobs over the last 15
+/// minutes, through the prefix the entry routes to the metrics store; nothing for a workload
+/// without traffic into it.
+#[test]
+fn history_path_asks_the_workloads_traffic_over_15_minutes() {
+    let Some(p) = budget_plan() else { return };
+    let path = p
+        .history_path(FLASK, 10_000.5)
+        .expect("flask-app has traffic");
+    assert!(
+        path.starts_with("/prometheus/api/v1/query_range?query="),
+        "{path}"
+    );
+    assert!(path.ends_with("&start=9100&end=10000&step=30"), "{path}");
+    let query = path.split("query=").nth(1).unwrap();
+    let jobs: Vec<String> = p
+        .workload(FLASK)
+        .unwrap()
+        .traffic
+        .iter()
+        .flat_map(|t| t.jobs.clone())
+        .collect();
+    assert!(!jobs.is_empty());
+    for j in &jobs {
+        assert!(query.contains(j.as_str()), "{j} in {query}");
+    }
+    assert!(query.contains("rate5xx"), "{query}");
+    assert_eq!(
+        p.history_path(PG, 10_000.0),
+        None,
+        "no traffic into postgres"
+    );
+}

@@ -72,7 +72,7 @@ pub fn legend_markup(view: &ViewGraph) -> Html {
             t.label()
         );
     }
-    s.push_static(r#"</ul><p class="legend-note">Stacked cards are pods. +N counts objects folded into a workload.</p>"#);
+    s.push_static(r#"</ul><p class="legend-note">Stacked cards are pods. +N counts objects folded into a workload.</p><p class="legend-live">Live state: <span data-status="healthy"><span class="status-glyph">✓</span> healthy</span> · <span data-status="degraded"><span class="status-glyph">!</span> degraded</span> · <span data-status="down"><span class="status-glyph">✕</span> down</span> · <span data-status="unknown"><span class="status-glyph">?</span> unknown</span></p>"#);
     s
 }
 
@@ -98,10 +98,11 @@ pub fn first_frame(view: &ViewGraph, scene: &Scene, name: Option<&str>, base: &s
     let mut s = Html::new();
     html!(
         s,
-        r#"<div id="{}" inert><header class="topbar"><a class="brand" href="{}/"><span class="brand-mark" aria-hidden="true"></span><span>{}</span><span class="brand-sub">architecture explorer</span></a><nav aria-label="Views"><a href="{}/" aria-current="page">Diagram</a><a href="{}/tour/1">Tour</a><a href="{}/flows/traffic">Flows</a><a href="{}/resources">Resources</a><a href="{}/health-checks">Health checks</a><a href="{}/security">Security</a><a href="{}/storage">Storage</a><a href="{}/findings">Findings</a></nav></header>"#,
+        r#"<div id="{}" inert><header class="topbar"><a class="brand" href="{}/"><span class="brand-mark" aria-hidden="true"></span><span>{}</span><span class="brand-sub">architecture explorer</span></a><nav aria-label="Views"><a href="{}/" aria-current="page">Diagram</a><a href="{}/tour/1">Tour</a><a href="{}/flows/traffic">Flows</a><a href="{}/resources">Resources</a><a href="{}/health-checks">Health checks</a><a href="{}/security">Security</a><a href="{}/storage">Storage</a><a href="{}/findings">Findings</a><a href="{}/status">Status</a></nav></header>"#,
         FIRST_FRAME_ID,
         base,
         brand(name),
+        base,
         base,
         base,
         base,

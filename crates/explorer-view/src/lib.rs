@@ -5,6 +5,7 @@
 //! - [`layout`] and [`scene`]: the layered layout and the placed geometry;
 //! - [`spotlight`]: what a flow or tour step lights up, and the box to zoom to;
 //! - [`timeline`]: the startup timeline's geometry;
+//! - [`live`]: a workload's live section (state, evidence, replicas, traffic sparkline);
 //! - [`walk`]: the walkthrough pages' static markup (step list, timeline, probes, facts);
 //! - [`viewport`]: pan and zoom maths; [`url`]: the router's URL maths;
 //! - [`palette`]: the one set of tier and edge colours (page, SVG, CLI);
@@ -19,6 +20,7 @@ pub mod frame;
 pub mod html;
 pub mod ids;
 pub mod layout;
+pub mod live;
 pub mod markdown;
 pub mod palette;
 pub mod panel;

@@ -17,6 +17,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::state::use_diagram_state;
+use crate::live::{ask_history, history_id, use_live};
 use crate::manifests::Loaded;
 use crate::route::BASE;
 
@@ -88,9 +89,48 @@ fn Panel(d: NodeDetails, folded: Vec<String>, config_sources: Vec<NodeDetails>) 
                 </div>
                 <button class="close" type="button" aria-label="Close details (Esc)" on:click=move |_| st.set_selected.set(None)>"×"</button>
             </header>
+            <LiveSection id=d.id.clone() />
             {sections(before)}
             {attached}
             {sections(after)}
         </aside>
+    }
+}
+
+/// The workload's live state with its evidence and replicas (from the polls), and its
+/// traffic over the last 15 minutes (asked when the panel opens, then once a minute while it
+/// stays open; not part of the polls). Nothing for an object the live view has no plan for.
+#[component]
+fn LiveSection(id: String) -> impl IntoView {
+    let live = use_live();
+    ask_history(live, id.clone());
+    {
+        let id = id.clone();
+        on_cleanup(move || {
+            // Another panel may have opened already: only clear our own.
+            if live
+                .history_for
+                .with_value(|h| h.as_ref().is_some_and(|(w, _)| *w == id))
+            {
+                live.history_for.set_value(None);
+            }
+        });
+    }
+    let history = history_id(&id);
+    let markup = move || {
+        live.assessment.with(|a| {
+            let s = a.as_ref()?.workloads.iter().find(|w| w.id == id)?;
+            let h = live.observations.with(|all| {
+                all.iter()
+                    .find(|o| o.request == history)
+                    .map(|o| explorer_view::live::history_of(o, explorer_core::status::HISTORY_S))
+            });
+            Some(explorer_view::live::section_markup(s, h).into_string())
+        })
+    };
+    move || {
+        markup().map(|m| {
+            view! { <section data-section="live" data-testid="live-section" inner_html=m></section> }
+        })
     }
 }

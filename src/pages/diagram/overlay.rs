@@ -1,7 +1,7 @@
 //! The live status on the drawing: each workload node gets `data-status`
 //! (healthy, degraded, down, unknown), a glyph in its corner (so the state is not
 //! told by colour alone) and an accessible label that says why; the entry → workload
-//! edges get their request rate, 5xx share and p95. All of it from the core's
+//! edges get their request rate, 5xx share and p95, and a token whose speed follows the rate. All of it from the core's
 //! assessment ([`explorer_core::status`]); this only writes it onto the markup.
 
 use explorer_core::status::Assessment;
@@ -89,6 +89,14 @@ pub fn apply(layer: &web_sys::Element, assessment: Option<&Assessment>) {
             Some(t) => {
                 let _ = edge.set_attribute("data-status", t.state.as_str());
                 let _ = edge.set_attribute("data-traffic", &t.text);
+                match explorer_view::live::token_speed(t.rate_rps) {
+                    Some(speed) => {
+                        let _ = edge.set_attribute("data-token", speed);
+                    }
+                    None => {
+                        let _ = edge.remove_attribute("data-token");
+                    }
+                }
                 if let (Some(label), Some(text)) = (
                     edge.query_selector("text.edge-label").ok().flatten(),
                     svg_child(&doc, &edge, "traffic-label"),
@@ -105,6 +113,7 @@ pub fn apply(layer: &web_sys::Element, assessment: Option<&Assessment>) {
                         (Some(r), Some(e)) if e > 0.0 => {
                             format!("{r:.1} req/s · 5xx {:.1} %", e * 100.0)
                         }
+                        (Some(r), _) if r < 1.0 => format!("{r:.2} req/s"),
                         (Some(r), _) => format!("{r:.1} req/s"),
                     };
                     text.set_text_content(Some(&short));
@@ -113,6 +122,7 @@ pub fn apply(layer: &web_sys::Element, assessment: Option<&Assessment>) {
             None => {
                 let _ = edge.remove_attribute("data-status");
                 let _ = edge.remove_attribute("data-traffic");
+                let _ = edge.remove_attribute("data-token");
                 if let Ok(Some(g)) = edge.query_selector(":scope > .traffic-label") {
                     g.remove();
                 }

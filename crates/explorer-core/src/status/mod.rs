@@ -25,7 +25,7 @@ pub use assess::{
 };
 pub use plan::{
     plan, plan_with, DatabaseLink, HealthPlan, MetricsStore, Plan, PlannedRequest, RequestKind,
-    ScrapeJob, TrafficEdge, WorkloadPlan,
+    ScrapeJob, TrafficEdge, WorkloadPlan, HISTORY_S, HISTORY_STEP_S,
 };
 pub use poll::{PollSchedule, DEFAULT_INTERVAL_MS, MAX_BACKOFF_MS, MIN_INTERVAL_MS};
 

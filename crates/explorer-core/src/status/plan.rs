@@ -10,7 +10,7 @@ use crate::model::{Model, Object, EXTERNAL_ID};
 use crate::relations::{consumed_values, Family};
 
 use super::nginx::{Action, Location, Router};
-use super::promql::{batched_query, url_encode, QuerySpec};
+use super::promql::{batched_query, traffic_history_query, url_encode, QuerySpec};
 use super::Thresholds;
 use crate::sort::Collect;
 
@@ -151,6 +151,30 @@ impl Plan {
                 url_encode(query)
             )
         })
+    }
+}
+
+/// Seconds of history a workload's sparkline covers, and the step between its points.
+pub const HISTORY_S: f64 = 900.0;
+pub const HISTORY_STEP_S: f64 = 30.0;
+
+impl Plan {
+    /// The `query_range` path of `workload`'s request and 5xx rates over the [`HISTORY_S`]
+    /// before `now_s` (whole seconds). `None` without a metrics store or traffic into it.
+    pub fn history_path(&self, workload: &str, now_s: f64) -> Option<String> {
+        let w = self.workload(workload)?;
+        let jobs: BTreeSet<String> = w.traffic.iter().flat_map(|t| t.jobs.clone()).to_set();
+        let spec = QuerySpec {
+            up_jobs: Vec::new(),
+            traffic_jobs: jobs.into_iter().collect(),
+            request_metric: self.thresholds.request_metric.clone(),
+            duration_bucket_metric: self.thresholds.duration_bucket_metric.clone(),
+            status_label: self.thresholds.status_label.clone(),
+            rate_window: self.thresholds.rate_window.clone(),
+        };
+        let query = traffic_history_query(&spec)?;
+        let end = now_s.floor();
+        self.range_path(&query, end - HISTORY_S, end, HISTORY_STEP_S)
     }
 }
 

@@ -103,6 +103,25 @@ pub fn batched_query(q: &QuerySpec) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" or "))
 }
 
+/// A workload's request rate and 5xx rate over time, each summed over `q.traffic_jobs` and
+/// tagged ([`PART_RATE`], [`PART_RATE_5XX`]): the query of its sparkline (`query_range`,
+/// fetched only while its details panel is open). `None` without traffic jobs.
+pub fn traffic_history_query(q: &QuerySpec) -> Option<String> {
+    if q.traffic_jobs.is_empty() {
+        return None;
+    }
+    let jobs = alternation(&q.traffic_jobs);
+    let w = &q.rate_window;
+    let req = string_literal(&q.request_metric);
+    let sum = |extra: &str| format!("sum(rate({{__name__=~{req},job=~{jobs}{extra}}}[{w}]))");
+    let st = &q.status_label;
+    Some(format!(
+        "{} or {}",
+        tag(&sum(""), PART_RATE),
+        tag(&sum(&format!(",{st}=~\"5..\"")), PART_RATE_5XX)
+    ))
+}
+
 /// Percent-encodes a query-string value (RFC 3986 unreserved characters stay).
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 3);
