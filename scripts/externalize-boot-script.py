@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Moves Trunk's inline boot <script type="module"> out of dist/index.html into a
 content-hashed file, so the Content-Security-Policy can say script-src 'self'
-(no 'unsafe-inline', no per-build hash in the nginx ConfigMap), and lets the first
-frame paint before the app starts (see DEFERRED)."""
+(no 'unsafe-inline', no per-build hash in the nginx ConfigMap)."""
 import hashlib
 import pathlib
 import re
@@ -18,22 +17,8 @@ if not found:
     if "/explorer/boot-" in html:
         sys.exit(0)  # already done
     sys.exit("externalize: no inline module script in %s" % index)
-# The pre-rendered first frame paints before the app runs: the wasm compiles off the main
-# thread from the start (the preloaded response), and instantiation (then the app's first
-# pipeline run, which holds the main thread) waits for the first paint.
-INIT = re.compile(r"const wasm = await init\(\{ module_or_path: '(?P<url>[^']+)' \}\);")
-DEFERRED = """const wasmUrl = '{url}';
-const preload = document.querySelector('link[rel=preload][href$="_bg.wasm"]');
-const compiled = WebAssembly.compileStreaming(fetch(wasmUrl, {{ integrity: preload?.integrity ?? '' }}))
-  .catch(() => wasmUrl);
-await new Promise((painted) => {{ requestAnimationFrame(() => setTimeout(painted, 0)); setTimeout(painted, 250); }});
-const wasm = await init({{ module_or_path: await compiled }});"""
-
 for m in reversed(found):
     body = m.group("body").strip() + "\n"
-    if not INIT.search(body):
-        sys.exit("externalize: Trunk's boot script changed; no init call found in:\n" + body)
-    body = INIT.sub(lambda i: DEFERRED.format(url=i.group("url")), body)
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
     name = f"boot-{digest}.js"
     (dist / name).write_text(body)
