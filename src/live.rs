@@ -56,7 +56,7 @@ pub fn ask_history(ctx: LiveCtx, workload: String) {
         return;
     };
     leptos::task::spawn_local(async move {
-        let o = observe(history_id(&workload), path, 5_000).await;
+        let o = observe(history_id(&workload), path, fetch::DEFAULT_TIMEOUT_MS).await;
         ctx.observations.update(|all| store(all, o));
     });
 }

@@ -5,6 +5,8 @@
 use explorer_core::status::{State, WorkloadStatus};
 use leptos::prelude::*;
 
+use explorer_view::live::{drift_text, evidence_items, replicas_text};
+
 use crate::live::{glyph, use_live};
 use crate::route::BASE;
 
@@ -93,28 +95,8 @@ pub fn StatusBar() -> impl IntoView {
 
 #[component]
 fn WorkloadRow(status: WorkloadStatus) -> impl IntoView {
-    let replicas = match (status.replicas_up, status.replicas_declared) {
-        (Some(up), Some(declared)) => format!("{up}/{declared} up"),
-        (None, Some(declared)) => format!("{declared} declared"),
-        _ => "–".to_string(),
-    };
-    let drift = status.drift.map(|d| {
-        format!(
-            "drift: {} declared, {} seen{}{}",
-            d.declared,
-            d.seen,
-            if d.missing > 0 {
-                format!(", {} missing", d.missing)
-            } else {
-                String::new()
-            },
-            if d.extra > 0 {
-                format!(", {} extra", d.extra)
-            } else {
-                String::new()
-            }
-        )
-    });
+    let replicas = replicas_text(&status);
+    let drift = status.drift.as_ref().map(drift_text);
     let name = status.id.rsplit('/').next().unwrap_or_default().to_string();
     let href = format!("{BASE}/?node={}", explorer_view::url::encode(&status.id));
     view! {
@@ -128,21 +110,7 @@ fn WorkloadRow(status: WorkloadStatus) -> impl IntoView {
             <td>{replicas} {drift.map(|d| view! { <div class="drift">{d}</div> })}</td>
             <td>
                 <div>{status.reason.clone()}</div>
-                <ul class="evidence">
-                    {status
-                        .evidence
-                        .into_iter()
-                        .map(|e| {
-                            view! {
-                                <li data-status=e.state.as_str() class:stale=e.stale>
-                                    <code>{e.source}</code>
-                                    " "
-                                    {e.text}
-                                </li>
-                            }
-                        })
-                        .collect_view()}
-                </ul>
+                <ul class="evidence" inner_html=evidence_items(&status.evidence).into_string()></ul>
             </td>
         </tr>
     }

@@ -3,7 +3,7 @@
 //! core's `query_range`, fetched by the page only while the panel is open).
 
 use explorer_core::status::promql::{parse_matrix, Series, PART_LABEL, PART_RATE, PART_RATE_5XX};
-use explorer_core::status::{Observation, Outcome, State, WorkloadStatus};
+use explorer_core::status::{Drift, Evidence, Observation, Outcome, State, WorkloadStatus};
 
 use crate::html;
 use crate::html::Html;
@@ -33,44 +33,34 @@ pub fn token_speed(rate_rps: Option<f64>) -> Option<&'static str> {
     }
 }
 
-/// "2 of 2 up", with the drift when the targets seen differ from the declared replicas.
-pub fn replicas_text(s: &WorkloadStatus) -> Option<String> {
-    let mut out = match (s.replicas_up, s.replicas_declared) {
+/// The replicas seen against those declared: "2 of 2 up", "1 declared" (no targets seen), or
+/// "–".
+pub fn replicas_text(s: &WorkloadStatus) -> String {
+    match (s.replicas_up, s.replicas_declared) {
         (Some(up), Some(declared)) => format!("{up} of {declared} up"),
         (Some(up), None) => format!("{up} up"),
-        _ => return None,
-    };
-    if let Some(d) = s.drift {
-        out.push_str(&format!(
-            "; drift: {} declared, {} seen",
-            d.declared, d.seen
-        ));
-        if d.missing > 0 {
-            out.push_str(&format!(", {} missing", d.missing));
-        }
-        if d.extra > 0 {
-            out.push_str(&format!(", {} extra", d.extra));
-        }
+        (None, Some(declared)) => format!("{declared} declared"),
+        (None, None) => "–".to_string(),
     }
-    Some(out)
 }
 
-/// State, reason, replicas and the evidence list of one workload.
-pub fn status_markup(s: &WorkloadStatus) -> Html {
-    let mut h = Html::new();
-    html!(
-        h,
-        r#"<p class="live-state" data-status="{}"><span class="status-glyph" aria-hidden="true">{}</span> <strong>{}</strong>: {}</p>"#,
-        s.state.as_str(),
-        glyph(s.state),
-        s.state.as_str(),
-        s.reason
-    );
-    if let Some(r) = replicas_text(s) {
-        html!(h, r#"<p class="live-replicas">Replicas: {}</p>"#, r);
+/// "drift: 2 declared, 1 seen, 1 missing" when the targets seen differ from the declared
+/// replicas.
+pub fn drift_text(d: &Drift) -> String {
+    let mut out = format!("drift: {} declared, {} seen", d.declared, d.seen);
+    if d.missing > 0 {
+        out.push_str(&format!(", {} missing", d.missing));
     }
-    h.push_static(r#"<ul class="evidence">"#);
-    for e in &s.evidence {
+    if d.extra > 0 {
+        out.push_str(&format!(", {} extra", d.extra));
+    }
+    out
+}
+
+/// The items of an evidence list (the panel's and the status page's), stale ones marked.
+pub fn evidence_items(evidence: &[Evidence]) -> Html {
+    let mut h = Html::new();
+    for e in evidence {
         html!(
             h,
             r#"<li data-status="{}" class="{}"><code>{}</code> {}</li>"#,
@@ -80,7 +70,29 @@ pub fn status_markup(s: &WorkloadStatus) -> Html {
             e.text
         );
     }
-    h.push_static("</ul>");
+    h
+}
+
+/// State, reason, replicas and the evidence list of one workload.
+pub fn status_markup(s: &WorkloadStatus) -> Html {
+    let mut h = Html::new();
+    html!(
+        h,
+        r#"<p class="live-state" data-status="{}"><span class="status-glyph" aria-hidden="true">{}</span> <strong>{}</strong>: {}</p><p class="live-replicas">Replicas: {}"#,
+        s.state.as_str(),
+        glyph(s.state),
+        s.state.as_str(),
+        s.reason,
+        replicas_text(s)
+    );
+    if let Some(d) = &s.drift {
+        html!(h, "; {}", drift_text(d));
+    }
+    html!(
+        h,
+        r#"</p><ul class="evidence">{}</ul>"#,
+        evidence_items(&s.evidence)
+    );
     h
 }
 
@@ -180,18 +192,6 @@ pub fn history_of(o: &Observation, window_s: f64) -> Html {
     }
 }
 
-/// The panel's live section: a heading, the status with its evidence, then the history (or
-/// nothing yet, while it is asked).
-pub fn section_markup(s: &WorkloadStatus, history: Option<Html>) -> Html {
-    let mut h = Html::new();
-    h.push_static("<h3>Live</h3>");
-    h.push_html(&status_markup(s));
-    if let Some(x) = history {
-        h.push_html(&x);
-    }
-    h
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,6 +236,17 @@ mod tests {
         assert_eq!(token_speed(Some(0.2)), Some("slow"));
         assert_eq!(token_speed(Some(5.0)), Some("medium"));
         assert_eq!(token_speed(Some(117.0)), Some("fast"));
+    }
+
+    #[test]
+    fn replicas_and_drift() {
+        let d = Drift {
+            declared: 2,
+            seen: 1,
+            missing: 1,
+            extra: 0,
+        };
+        assert_eq!(drift_text(&d), "drift: 2 declared, 1 seen, 1 missing");
     }
 
     #[test]

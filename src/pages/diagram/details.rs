@@ -116,21 +116,32 @@ fn LiveSection(id: String) -> impl IntoView {
             }
         });
     }
+    // The state changes every second (its ages); the chart only when the history is answered.
     let history = history_id(&id);
-    let markup = move || {
+    let chart = Memo::new(move |_| {
+        live.observations.with(|all| {
+            all.iter().find(|o| o.request == history).map(|o| {
+                explorer_view::live::history_of(o, explorer_core::status::HISTORY_S).into_string()
+            })
+        })
+    });
+    let status = Memo::new(move |_| {
         live.assessment.with(|a| {
             let s = a.as_ref()?.workloads.iter().find(|w| w.id == id)?;
-            let h = live.observations.with(|all| {
-                all.iter()
-                    .find(|o| o.request == history)
-                    .map(|o| explorer_view::live::history_of(o, explorer_core::status::HISTORY_S))
-            });
-            Some(explorer_view::live::section_markup(s, h).into_string())
+            Some(explorer_view::live::status_markup(s).into_string())
         })
-    };
+    });
+    // Mounted once while there is a status; its two parts update in place.
+    let shown = Memo::new(move |_| status.with(Option::is_some));
     move || {
-        markup().map(|m| {
-            view! { <section data-section="live" data-testid="live-section" inner_html=m></section> }
+        shown.get().then(|| {
+            view! {
+                <section data-section="live" data-testid="live-section">
+                    <h3>"Live"</h3>
+                    <div inner_html=move || status.get().unwrap_or_default()></div>
+                    <div inner_html=move || chart.get().unwrap_or_default()></div>
+                </section>
+            }
         })
     }
 }
