@@ -20,6 +20,7 @@ help:
 	@echo "make down   - stop what make demo started (keeps the database)"
 	@echo "make test   - install what is missing, then run every check and test"
 	@echo "make dist   - build the explorer (release wasm) into dist/"
+	@echo "make csp    - after a CSS change: its hash into the CSP of k8s/nginx/configmap.yml"
 	@echo "make bench  - core parse+graph and layout benchmarks"
 	@echo "make load   - 60 s wrk load test through nginx (needs make demo)"
 
@@ -35,16 +36,25 @@ bundle: $(EXPLORER)
 	$(EXPLORER) bundle $(K8S_DIR) -o $(BUNDLE)
 
 # The release build. index.html gets the first frame of the diagram, drawn from k8s/ by the
-# same writer as the page (on screen before the wasm has loaded); app.html, the fallback
+# same writer as the page (on screen before the wasm has loaded) and the CSS inline (its hash
+# in the CSP: make csp); app.html, the fallback
 # for every other route, has none. Every text asset gets a .gz beside it (nginx gzip_static).
 dist: bundle
 	trunk build --release --locked
 	bash scripts/minify-js.sh dist
 	python3 scripts/externalize-boot-script.py dist
+	python3 scripts/inline-css.py dist $(K8S_DIR)/nginx/configmap.yml
 	cp dist/index.html dist/app.html
 	$(EXPLORER) render $(K8S_DIR) --first-frame -o dist/index.html
 	bash scripts/precompress.sh dist
 	@python3 scripts/size-report.py dist
+
+# After a CSS change: the CSP's hash of the page's one <style> (scripts/inline-css.py),
+# written into the nginx ConfigMap.
+.PHONY: csp
+csp: bundle
+	trunk build --release --locked
+	python3 scripts/inline-css.py dist $(K8S_DIR)/nginx/configmap.yml --update-csp
 
 fmt-check:
 	cargo fmt --all --check

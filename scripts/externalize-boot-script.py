@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Moves Trunk's inline boot <script type="module"> out of dist/index.html into a
 content-hashed file, so the Content-Security-Policy can say script-src 'self'
-(no 'unsafe-inline', no per-build hash in the nginx ConfigMap)."""
+(no 'unsafe-inline', no per-build hash in the nginx ConfigMap). The file starts with
+scripts/boot-prelude.js (keeps a click made on the first frame before the app is ready)."""
 import hashlib
 import pathlib
 import re
@@ -17,8 +18,9 @@ if not found:
     if "/explorer/boot-" in html:
         sys.exit(0)  # already done
     sys.exit("externalize: no inline module script in %s" % index)
+prelude = (pathlib.Path(__file__).parent / "boot-prelude.js").read_text()
 for m in reversed(found):
-    body = m.group("body").strip() + "\n"
+    body = prelude + m.group("body").strip() + "\n"
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
     name = f"boot-{digest}.js"
     (dist / name).write_text(body)

@@ -12,6 +12,15 @@ pub use app::App;
 
 /// Mounts the app on `<body>`.
 pub fn start() {
+    mark("app-start");
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+}
+
+/// A named point in time for the Performance API: the steps of a cold start (`app-start`,
+/// `bundle-fetched`, `derived`, `diagram-painted`), read by the performance test.
+pub fn mark(name: &str) {
+    if let Some(p) = leptos::prelude::window().performance() {
+        let _ = p.mark(name);
+    }
 }

@@ -98,7 +98,10 @@ async fn fetch_bundle() -> LoadResult {
     let bytes = fetch::get_bytes(&url, fetch::DEFAULT_TIMEOUT_MS)
         .await
         .map_err(LoadFailure::Fetch)?;
-    derive_bytes(BUNDLE_PATH.to_string(), bytes)
+    crate::mark("bundle-fetched");
+    let derived = derive_bytes(BUNDLE_PATH.to_string(), bytes);
+    crate::mark("derived");
+    derived
 }
 
 #[derive(Clone, Copy)]

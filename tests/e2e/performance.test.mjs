@@ -107,13 +107,51 @@ async function loadTimes(page) {
   return { fcp, painted };
 }
 
+/** Where a cold start spends its time: the app's own marks (src/lib.rs `mark`) and the
+ *  arrival of the wasm and of the bundle, navigation-relative. */
+async function stages(page) {
+  return page.evaluate(() => {
+    const at = (name) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+    const arrived = (suffix) => performance.getEntriesByType('resource').find((e) => e.name.endsWith(suffix))?.responseEnd ?? null;
+    return {
+      firstPaint: at('first-contentful-paint'),
+      wasmArrived: arrived('.wasm'),
+      bundleArrived: arrived('manifests.yaml'),
+      appStart: at('app-start'),
+      bundleRead: at('bundle-fetched'),
+      derived: at('derived'),
+      diagramMounted: at('diagram-mounted'),
+      diagramPainted: at('diagram-painted'),
+    };
+  });
+}
+
+/** First contentful paint of a one-line page in a new context, through the same browser:
+ *  what any page costs on this machine at this moment (served by the test, not nginx). */
+async function baselineFirstPaint() {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  const url = new URL('__baseline', BASE).href;
+  await page.route(url, (route) => route.fulfill({
+    contentType: 'text/html', body: '<!doctype html><html lang="en"><title>x</title><p>Architecture explorer</p>',
+  }));
+  await page.goto(url);
+  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length > 0);
+  const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0].startTime);
+  await context.close();
+  return fcp;
+}
+
 test('budget-app: the diagram is on the first frame, then interactive (cold and warm)', async () => {
   // One load first, in its own context, so the browser's own start-up is not in the figures.
   const warmup = await openPage(browser, '');
   await warmup.context.close();
   // Cold: a new context each time, so an empty HTTP cache and no compiled wasm.
   const cold = [];
+  const coldStages = [];
+  const baseline = [];
   for (let i = 0; i < 5; i++) {
+    baseline.push(await baselineFirstPaint());
     const { page, context, problems } = await openPage(browser, null);
     const response = await page.goto(BASE);
     const html = await response.text();
@@ -121,6 +159,7 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
     assert.match(html, /data-id="Deployment\/budget-app\/flask-app"/, 'with the diagram in it');
     const t = await loadTimes(page);
     assert.ok(t.fcp !== null && t.fcp < t.painted, `first paint (${t.fcp} ms) before the app (${t.painted} ms): it was the first frame`);
+    coldStages.push(await stages(page));
     // Interactive: a click opens the details panel.
     await page.locator('g.node[data-id="Deployment/budget-app/flask-app"]').click();
     await page.getByTestId('details').waitFor({ timeout: 5000 });
@@ -128,10 +167,14 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
     assert.deepEqual(problems, []);
     await context.close();
   }
+  results.baselineFirstPaintRunsMs = baseline.map(Math.round);
+  results.baselineFirstPaintMs = median(results.baselineFirstPaintRunsMs);
   results.coldVisibleRunsMs = cold.map((t) => t.fcp);
   results.coldInteractiveRunsMs = cold.map((t) => t.painted);
   results.coldVisibleMs = median(results.coldVisibleRunsMs);
   results.coldInteractiveMs = median(results.coldInteractiveRunsMs);
+  results.coldStagesMedianMs = Object.fromEntries(Object.keys(coldStages[0])
+    .map((k) => [k, Math.round(median(coldStages.map((s) => s[k] ?? Infinity)))]));
 
   // Warm: the same context reloaded, as a returning user has it.
   const { page, context } = await openPage(browser, '');
@@ -147,20 +190,62 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
   results.warmInteractiveMs = median(results.warmInteractiveRunsMs);
 
   // The budgets issue 11 set are 150 ms (cold visible), 400 ms (cold interactive) and 150 ms
-  // (warm painted). On this 2-core machine a one-line HTML page already takes about 70 ms to
-  // its first paint in a new context, and the figures swing with the machine's load over a day:
-  // medians measured here run from 124 to 236 ms cold visible, 334 to 584 ms cold interactive
-  // and 72 to 124 ms warm. The budgets are reported (in artifacts/performance.json,
-  // `budgetsMet`); the asserts are regression guards with room for a busier CI machine. What is
-  // asserted exactly is that the first paint is the diagram.
+  // (warm painted). They are reported (artifacts/performance.json, `budgetsMet`), not asserted:
+  // on this 2-core machine a one-line page alone takes 70 to 145 ms to its first paint in a new
+  // context, depending on the day (`baselineFirstPaintMs`, measured between the cold loads),
+  // and the figures swing with it. The asserts are regression guards that scale with that
+  // baseline, so a slower CI machine does not fail them and a lost first frame (first paint
+  // only when the app paints) does. What is asserted exactly is that the first paint is the
+  // diagram.
   results.budgetsMet = {
     coldVisible150: results.coldVisibleMs <= 150,
     coldInteractive400: results.coldInteractiveMs <= 400,
     warmPainted150: results.warmPaintedMs <= 150,
   };
-  assert.ok(results.coldVisibleMs <= 400, `cold: diagram visible after ${results.coldVisibleMs} ms`);
-  assert.ok(results.coldInteractiveMs <= 1000, `cold: interactive after ${results.coldInteractiveMs} ms`);
-  assert.ok(results.warmPaintedMs <= 300, `warm: painted after ${results.warmPaintedMs} ms`);
+  const b = results.baselineFirstPaintMs;
+  results.guardsMs = { coldVisible: Math.max(400, 4 * b), coldInteractive: Math.max(1000, 10 * b), warmPainted: Math.max(300, 4 * b) };
+  assert.ok(results.coldVisibleMs <= results.guardsMs.coldVisible, `cold: diagram visible after ${results.coldVisibleMs} ms (baseline ${b} ms)`);
+  assert.ok(results.coldInteractiveMs <= results.guardsMs.coldInteractive, `cold: interactive after ${results.coldInteractiveMs} ms (baseline ${b} ms)`);
+  assert.ok(results.warmPaintedMs <= results.guardsMs.warmPainted, `warm: painted after ${results.warmPaintedMs} ms (baseline ${b} ms)`);
+});
+
+test('a node clicked on the first frame, before the app is ready, opens once the app is', async () => {
+  // The wasm held back until the click has been made, so the click surely lands on the
+  // pre-rendered first frame (inert: the click reaches the document, which keeps it).
+  const { page, context, problems } = await openPage(browser, null);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  const goto = page.goto(BASE);
+  const card = page.locator('#first-frame g.node[data-id="Deployment/budget-app/postgres"] rect.card');
+  await card.waitFor();
+  const box = await card.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.equal(await page.locator('#first-frame').count(), 1, 'the click was made before the app took over');
+  release();
+  await goto;
+  const details = page.getByTestId('details');
+  await details.waitFor({ timeout: 5000 });
+  assert.match(await details.innerText(), /postgres/);
+  assert.match(page.url(), /[?&]node=Deployment%2Fbudget-app%2Fpostgres/);
+  await context.close();
+  assert.deepEqual(problems, []);
+});
+
+test('a click on the first frame outside any node selects nothing', async () => {
+  const { page, context } = await openPage(browser, null);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  const goto = page.goto(BASE);
+  await page.locator('#first-frame g.node').first().waitFor();
+  await page.mouse.click(20, 300);
+  release();
+  await goto;
+  await page.waitForTimeout(200);
+  assert.equal(await page.getByTestId('details').count(), 0);
+  assert.doesNotMatch(page.url(), /node=/);
+  await context.close();
 });
 
 test('the first frame and the app draw the diagram on the same pixels', async () => {

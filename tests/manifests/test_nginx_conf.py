@@ -24,7 +24,12 @@ SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "referrer-policy": "strict-origin-when-cross-origin",
 }
-CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+# The page's one inline <style> is allowed by its hash (scripts/inline-css.py writes it and
+# `make dist` checks it against the built CSS); nothing else inline.
+STYLE_HASHES = re.findall(r"'(sha256-[A-Za-z0-9+/]{43}=)'", CONF)
+assert len(set(STYLE_HASHES)) == 1, f"one style hash in the CSP, found {STYLE_HASHES}"
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+       f"style-src 'self' '{STYLE_HASHES[0]}'; "
        "img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
 IMMUTABLE = "public, max-age=31536000, immutable"

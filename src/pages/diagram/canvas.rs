@@ -65,7 +65,7 @@ pub fn Canvas(
             ro.observe(&el);
             observer.set_value(Some((ro, callback)));
         }
-        mark_painted();
+        mark_painted(st.set_selected);
     });
     on_cleanup(move || {
         observer.with_value(|o| {
@@ -360,16 +360,46 @@ fn node_id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
 
 /// Marks the first painted frame for the Performance API (read by the tests),
 /// then removes the pre-rendered first frame (`index.html`) that covered the
-/// page until now: the same diagram, so nothing moves.
-fn mark_painted() {
+/// page until now: the same diagram, so nothing moves. A click made on the
+/// first frame meanwhile is then replayed on the app's diagram.
+fn mark_painted(select: SignalSetter<Option<String>>) {
+    crate::mark("diagram-mounted");
     request_animation_frame(move || {
         request_animation_frame(move || {
-            if let Some(p) = window().performance() {
-                let _ = p.mark("diagram-painted");
+            crate::mark("diagram-painted");
+            if document().get_element_by_id(FIRST_FRAME_ID).is_some() {
+                remove_first_frame();
+                replay_early_click(select);
             }
-            remove_first_frame();
         });
     });
+}
+
+/// The click made on the first frame before the app was ready (kept by the boot
+/// script, `scripts/boot-prelude.js`), replayed at the same point of the app's
+/// diagram, which is drawn on the same pixels: the node there, if any, is selected.
+fn replay_early_click(select: SignalSetter<Option<String>>) {
+    let key = wasm_bindgen::JsValue::from_str("explorerEarlyClick");
+    let window = window();
+    let Ok(click) = js_sys::Reflect::get(window.as_ref(), &key) else {
+        return;
+    };
+    if !click.is_object() {
+        return;
+    }
+    let _ = js_sys::Reflect::delete_property(window.as_ref(), &key);
+    let coordinate = |name: &str| {
+        js_sys::Reflect::get(&click, &wasm_bindgen::JsValue::from_str(name))
+            .ok()
+            .and_then(|v| v.as_f64())
+    };
+    let (Some(x), Some(y)) = (coordinate("x"), coordinate("y")) else {
+        return;
+    };
+    let hit = document().element_from_point(x as f32, y as f32);
+    if let Some(id) = node_id_at(hit.map(Into::into)) {
+        select.set(Some(id));
+    }
 }
 
 /// Removes the pre-rendered first frame, if the page has one.
