@@ -35,10 +35,10 @@ $(EXPLORER): $(shell find crates -name '*.rs' -o -name Cargo.toml) Cargo.lock
 bundle: $(EXPLORER)
 	$(EXPLORER) bundle $(K8S_DIR) -o $(BUNDLE)
 
-# The release build. index.html gets the first frame of the diagram, drawn from k8s/ by the
-# same writer as the page (on screen before the wasm has loaded) and the CSS inline (its hash
-# in the CSP: make csp); app.html, the fallback
-# for every other route, has none. Every text asset gets a .gz beside it (nginx gzip_static).
+# The release build. The CSS goes inline into index.html (its hash in the CSP: make csp);
+# then index.html gets the first frame of the diagram, drawn from k8s/ by the same writer as
+# the page (on screen before the wasm has loaded); app.html, the fallback for every other
+# route, has the CSS but no first frame. Every text asset gets a .gz beside it (gzip_static).
 dist: bundle
 	trunk build --release --locked
 	bash scripts/minify-js.sh dist

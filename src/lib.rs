@@ -18,7 +18,8 @@ pub fn start() {
 }
 
 /// A named point in time for the Performance API: the steps of a cold start (`app-start`,
-/// `bundle-fetched`, `derived`, `diagram-painted`), read by the performance test.
+/// `bundle-fetched`, `derived`, `diagram-mounted`, `diagram-painted`), read by the
+/// performance test.
 pub fn mark(name: &str) {
     if let Some(p) = leptos::prelude::window().performance() {
         let _ = p.mark(name);

@@ -209,21 +209,28 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
   assert.ok(results.warmPaintedMs <= results.guardsMs.warmPainted, `warm: painted after ${results.warmPaintedMs} ms (baseline ${b} ms)`);
 });
 
-test('a node clicked on the first frame, before the app is ready, opens once the app is', async () => {
-  // The wasm held back until the click has been made, so the click surely lands on the
-  // pre-rendered first frame (inert: the click reaches the document, which keeps it).
-  const { page, context, problems } = await openPage(browser, null);
+/** A cold load whose wasm is held back until `release()`, so a click made before then surely
+ *  lands on the pre-rendered first frame (inert: the click reaches the document, which keeps
+ *  it). `loaded` settles once the app has taken over. */
+async function openHeld() {
+  const opened = await openPage(browser, null);
   let release;
   const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  const goto = page.goto(BASE);
+  await opened.page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  const loaded = opened.page.goto(BASE);
+  await opened.page.locator('#first-frame g.node').first().waitFor();
+  return { ...opened, release, loaded };
+}
+
+test('a node clicked on the first frame, before the app is ready, opens once the app is', async () => {
+  const { page, context, problems, release, loaded } = await openHeld();
   const card = page.locator('#first-frame g.node[data-id="Deployment/budget-app/postgres"] rect.card');
   await card.waitFor();
   const box = await card.boundingBox();
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   assert.equal(await page.locator('#first-frame').count(), 1, 'the click was made before the app took over');
   release();
-  await goto;
+  await loaded;
   const details = page.getByTestId('details');
   await details.waitFor({ timeout: 5000 });
   assert.match(await details.innerText(), /postgres/);
@@ -233,15 +240,10 @@ test('a node clicked on the first frame, before the app is ready, opens once the
 });
 
 test('a click on the first frame outside any node selects nothing', async () => {
-  const { page, context } = await openPage(browser, null);
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
-  const goto = page.goto(BASE);
-  await page.locator('#first-frame g.node').first().waitFor();
+  const { page, context, release, loaded } = await openHeld();
   await page.mouse.click(20, 300);
   release();
-  await goto;
+  await loaded;
   await page.waitForTimeout(200);
   assert.equal(await page.getByTestId('details').count(), 0);
   assert.doesNotMatch(page.url(), /node=/);

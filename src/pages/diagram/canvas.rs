@@ -367,8 +367,7 @@ fn mark_painted(select: SignalSetter<Option<String>>) {
     request_animation_frame(move || {
         request_animation_frame(move || {
             crate::mark("diagram-painted");
-            if document().get_element_by_id(FIRST_FRAME_ID).is_some() {
-                remove_first_frame();
+            if remove_first_frame() {
                 replay_early_click(select);
             }
         });
@@ -402,9 +401,11 @@ fn replay_early_click(select: SignalSetter<Option<String>>) {
     }
 }
 
-/// Removes the pre-rendered first frame, if the page has one.
-pub fn remove_first_frame() {
-    if let Some(el) = document().get_element_by_id(FIRST_FRAME_ID) {
+/// Removes the pre-rendered first frame, if the page has one; whether it had.
+pub fn remove_first_frame() -> bool {
+    let frame = document().get_element_by_id(FIRST_FRAME_ID);
+    if let Some(el) = &frame {
         el.remove();
     }
+    frame.is_some()
 }
