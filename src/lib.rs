@@ -15,11 +15,12 @@ pub fn start() {
     mark("app-start");
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
+    mark("shell-mounted");
 }
 
 /// A named point in time for the Performance API: the steps of a cold start (`app-start`,
-/// `bundle-fetched`, `derived`, `diagram-mounted`, `diagram-painted`), read by the
-/// performance test.
+/// `shell-mounted`, `bundle-fetched`, `parsed`, `graph-built`, `derived`, `diagram-mounted`,
+/// `diagram-painted`), read by the performance test.
 pub fn mark(name: &str) {
     if let Some(p) = leptos::prelude::window().performance() {
         let _ = p.mark(name);

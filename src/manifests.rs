@@ -61,12 +61,14 @@ pub type LoadResult = Result<Arc<Loaded>, LoadFailure>;
 /// Parses and derives, natively testable apart from the fetch.
 pub fn derive(origin: String, sources: &[Source]) -> LoadResult {
     let model = load_sources(sources);
+    crate::mark("parsed");
     if model.objects.is_empty() {
         return Err(LoadFailure::Empty {
             problems: model.errors.iter().map(|e| e.to_string()).collect(),
         });
     }
     let graph = graph::build(&model);
+    crate::mark("graph-built");
     let resources = resources::table(&model);
     let problems = problems::collect(&model, &graph, &resources);
     let counts = Counts::of(&problems);

@@ -99,8 +99,9 @@ async function interactionCost(page) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Navigation-relative times of one load: first contentful paint (the pre-rendered first
- *  frame, when the page has one) and the app's own painted diagram (it removes the frame in
- *  the same frame, so from then on clicks reach the app). */
+ *  frame, when the page has one) and the end of the frame that first shows the app's own
+ *  diagram (the app removes the first frame in the task that mounts its diagram, so from that
+ *  frame on clicks reach the app). */
 async function loadTimes(page) {
   const painted = await paintedAt(page);
   const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
@@ -118,7 +119,10 @@ async function stages(page) {
       wasmArrived: arrived('.wasm'),
       bundleArrived: arrived('manifests.yaml'),
       appStart: at('app-start'),
+      shellMounted: at('shell-mounted'),
       bundleRead: at('bundle-fetched'),
+      parsed: at('parsed'),
+      graphBuilt: at('graph-built'),
       derived: at('derived'),
       diagramMounted: at('diagram-mounted'),
       diagramPainted: at('diagram-painted'),

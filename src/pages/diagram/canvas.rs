@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use super::state::use_diagram_state;
+use super::state::{use_diagram_state, DiagramState};
 
 /// A press that moves less than this (px) is a click, not a drag.
 const CLICK_SLOP: f64 = 4.0;
@@ -65,7 +65,7 @@ pub fn Canvas(
             ro.observe(&el);
             observer.set_value(Some((ro, callback)));
         }
-        mark_painted(st.set_selected);
+        mark_painted(st);
     });
     on_cleanup(move || {
         observer.with_value(|o| {
@@ -358,33 +358,40 @@ fn node_id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
         .and_then(|el| el.get_attribute("data-id"))
 }
 
-/// Marks the first painted frame for the Performance API (read by the tests),
-/// then removes the pre-rendered first frame (`index.html`) that covered the
-/// page until now: the same diagram, so nothing moves. A click made on the
-/// first frame meanwhile is then replayed on the app's diagram.
-fn mark_painted(select: SignalSetter<Option<String>>) {
+/// Takes over from the pre-rendered first frame (`index.html`): removes it in the task that
+/// mounted the app's diagram, drawn on the same pixels, so the browser's next frame shows the
+/// app's diagram and clicks reach it (no frame is painted with neither, and the user waits no
+/// extra frame). Marks `diagram-painted` for the Performance API once that frame is rendered
+/// (a task posted from `requestAnimationFrame` runs after the frame's style, layout and
+/// paint), then replays a click made on the first frame before it went, unless the user has
+/// selected something since.
+fn mark_painted(st: DiagramState) {
     crate::mark("diagram-mounted");
+    let early_click = remove_first_frame().then(take_early_click).flatten();
+    let selected_before = st.selected.get_untracked();
     request_animation_frame(move || {
-        request_animation_frame(move || {
-            crate::mark("diagram-painted");
-            if remove_first_frame() {
-                replay_early_click(select);
-            }
-        });
+        set_timeout(
+            move || {
+                crate::mark("diagram-painted");
+                if let Some((x, y)) = early_click {
+                    if st.selected.get_untracked() == selected_before {
+                        select_at(st.set_selected, x, y);
+                    }
+                }
+            },
+            std::time::Duration::ZERO,
+        );
     });
 }
 
-/// The click made on the first frame before the app was ready (kept by the boot
-/// script, `scripts/boot-prelude.js`), replayed at the same point of the app's
-/// diagram, which is drawn on the same pixels: the node there, if any, is selected.
-fn replay_early_click(select: SignalSetter<Option<String>>) {
+/// The click made on the first frame before the app was ready, kept by the boot script
+/// (`scripts/boot-prelude.js`), taken once: its point in the window.
+fn take_early_click() -> Option<(f64, f64)> {
     let key = wasm_bindgen::JsValue::from_str("explorerEarlyClick");
     let window = window();
-    let Ok(click) = js_sys::Reflect::get(window.as_ref(), &key) else {
-        return;
-    };
+    let click = js_sys::Reflect::get(window.as_ref(), &key).ok()?;
     if !click.is_object() {
-        return;
+        return None;
     }
     let _ = js_sys::Reflect::delete_property(window.as_ref(), &key);
     let coordinate = |name: &str| {
@@ -392,9 +399,12 @@ fn replay_early_click(select: SignalSetter<Option<String>>) {
             .ok()
             .and_then(|v| v.as_f64())
     };
-    let (Some(x), Some(y)) = (coordinate("x"), coordinate("y")) else {
-        return;
-    };
+    Some((coordinate("x")?, coordinate("y")?))
+}
+
+/// Selects the node at a point of the app's diagram, which is drawn on the same pixels as the
+/// first frame was, if there is one there.
+fn select_at(select: SignalSetter<Option<String>>, x: f64, y: f64) {
     let hit = document().element_from_point(x as f32, y as f32);
     if let Some(id) = node_id_at(hit.map(Into::into)) {
         select.set(Some(id));
