@@ -65,7 +65,7 @@ pub fn Canvas(
             ro.observe(&el);
             observer.set_value(Some((ro, callback)));
         }
-        take_over_first_frame(st);
+        mark_painted(st);
     });
     on_cleanup(move || {
         observer.with_value(|o| {
@@ -365,7 +365,7 @@ fn node_id_at(target: Option<web_sys::EventTarget>) -> Option<String> {
 /// (a task posted from `requestAnimationFrame` runs after the frame's style, layout and
 /// paint), then replays a click made on the first frame before it went, unless the user has
 /// selected something since.
-fn take_over_first_frame(st: DiagramState) {
+fn mark_painted(st: DiagramState) {
     crate::mark("diagram-mounted");
     let early_click = remove_first_frame().then(take_early_click).flatten();
     let selected_before = st.selected.get_untracked();
