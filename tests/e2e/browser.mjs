@@ -24,12 +24,21 @@ export async function appReady(page) {
   await page.waitForFunction(() => !document.getElementById('first-frame'), null, { timeout: 20000 });
 }
 
-/** Opens a page and fails the test on any console error or uncaught exception. Every
- *  navigation (goto, reload) returns once the app has taken over from the first frame, so
- *  locators never see the pre-rendered copy of the diagram. */
-export async function openPage(browser, path = '', options = {}) {
+/** Opens a page and fails the test on any console error or uncaught exception: `problems`
+ *  collects them. Navigations are Playwright's own (see `openPage` for ones that wait). */
+export async function openBarePage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  return { context, page, problems };
+}
+
+/** `openBarePage`, and every navigation (goto, reload) returns once the app has taken over
+ *  from the first frame, so locators never see the pre-rendered copy of the diagram. */
+export async function openPage(browser, path = '', options = {}) {
+  const { context, page, problems } = await openBarePage(browser, options);
   for (const name of ['goto', 'reload']) {
     const original = page[name].bind(page);
     page[name] = async (...args) => {
@@ -38,9 +47,6 @@ export async function openPage(browser, path = '', options = {}) {
       return response;
     };
   }
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   if (path !== null) await page.goto(new URL(path, BASE).href);
   return { context, page, problems };
 }
