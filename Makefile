@@ -23,6 +23,7 @@ help:
 	@echo "make csp    - after a CSS change: its hash into the CSP of k8s/nginx/configmap.yml"
 	@echo "make bench  - core parse+graph and layout benchmarks"
 	@echo "make load   - 60 s wrk load test through nginx (needs make demo)"
+	@echo "make startup-code - what a cold start compiles of the wasm, by crate (needs make demo)"
 
 deps:
 	bash scripts/install-deps.sh all
@@ -124,6 +125,12 @@ bench:
 
 load:
 	bash scripts/load-test.sh
+
+# What a cold start compiles of the wasm, by crate and function (needs make demo; a cold start
+# is compile-bound: README, Performance).
+.PHONY: startup-code
+startup-code:
+	node scripts/startup-code.mjs
 
 clean:
 	rm -rf dist target/wasm-bindgen-test $(BUNDLE)

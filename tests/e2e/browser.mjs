@@ -24,14 +24,14 @@ export async function appReady(page) {
   await page.waitForFunction(() => !document.getElementById('first-frame'), null, { timeout: 20000 });
 }
 
-/** Opens a page and fails the test on any console error or uncaught exception: `problems`
+/** Opens a page and fails the test on any console error or warning, or uncaught exception: `problems`
  *  collects them. Navigations are Playwright's own (see `openPage` for ones that wait). */
 export async function openBarePage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
   const page = await context.newPage();
   const problems = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
   return { context, page, problems };
 }
 

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { launch, openPage, openBarePage, BASE, ARTIFACTS } from './browser.mjs';
+import { launchCompileTracer, coldLoadCompiles, compileTotals } from './wasm-compiles.mjs';
 
 let browser;
 const results = {};
@@ -225,6 +226,28 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
   assert.ok(results.coldVisibleMs <= results.guardsMs.coldVisible, `cold: diagram visible after ${results.coldVisibleMs} ms (baseline ${b} ms)`);
   assert.ok(results.coldInteractiveMs <= results.guardsMs.coldInteractive, `cold: interactive after ${results.coldInteractiveMs} ms (baseline ${b} ms)`);
   assert.ok(results.warmPaintedMs <= results.guardsMs.warmPainted, `warm: painted after ${results.warmPaintedMs} ms (baseline ${b} ms)`);
+});
+
+/** The most wasm code (function bodies, bytes) a cold start may compile before its diagram is
+ *  painted and its first live poll is in: 803.5 KB (2,192 of 5,754 functions) on 2026-12-02.
+ *  The start is compile-bound (README, Performance), and unlike the timings this does not
+ *  depend on the machine's load, so it is asserted exactly. A guard like the size guard: raise
+ *  it knowingly (`make startup-code` names what a start compiles, by crate and function). */
+const STARTUP_CODE_GUARD = 880_000;
+
+test('a cold start compiles at most 880 KB of the wasm', async () => {
+  const tracer = await launchCompileTracer();
+  let load;
+  try {
+    load = await coldLoadCompiles(tracer, BASE);
+  } finally {
+    await tracer.close();
+  }
+  const totals = compileTotals(load.compiled);
+  results.startupCompiled = totals;
+  assert.ok(totals.baselineFunctions > 0, 'V8 printed no wasm compilations (--trace-wasm-compilation-times)');
+  assert.ok(totals.baselineBytes <= STARTUP_CODE_GUARD,
+    `a cold start compiled ${totals.baselineBytes} B of wasm in ${totals.baselineFunctions} functions (guard ${STARTUP_CODE_GUARD} B)`);
 });
 
 /** A cold load whose wasm is held back until `release()`, so a click made before then surely
