@@ -19,7 +19,7 @@ export async function launchCompileTracer() {
     '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${profile}`,
     '--remote-debugging-port=0', '--js-flags=--trace-wasm-compilation-times', 'about:blank',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = { text: '' };
   const exited = new Promise((resolve) => chrome.once('exit', resolve));
   const endpoint = await new Promise((resolve, reject) => {
@@ -38,9 +38,11 @@ export async function launchCompileTracer() {
     output,
     async close() {
       await browser.close().catch(() => {});
-      chrome.kill();
+      // The whole process group (its own, `detached`): the renderers and helpers too, which
+      // otherwise write to the profile for a moment after the browser process has gone.
+      try { process.kill(-chrome.pid, 'SIGTERM'); } catch { chrome.kill(); }
       await exited;
-      rmSync(profile, { recursive: true, force: true });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     },
   };
 }
