@@ -61,6 +61,10 @@ stringData: {password: REDACTED}`);
   return docs.join('\n---\n') + '\n';
 }
 
+/** The first paint of a one-line page (`baselineFirstPaint`) on a machine where issue 11's
+ *  budgets hold as they are; on a slower machine they scale by its floor over this one. */
+const REFERENCE_FLOOR_MS = 43;
+
 /** How long a measured load is left alone before the test first looks at it. */
 const QUIET_MS = 1500;
 
@@ -209,27 +213,31 @@ test('budget-app: the diagram is on the first frame, then interactive (cold and 
   results.warmInteractiveMs = median(results.warmInteractiveRunsMs);
 
   // The budgets issue 11 set are 150 ms (cold visible), 400 ms (cold interactive) and 150 ms
-  // (warm painted). They are reported (artifacts/performance.json, `budgetsMet`), not asserted:
-  // on this 2-core machine a one-line page alone takes 70 to 145 ms to its first paint in a new
-  // context, depending on the day (`baselineFirstPaintMs`, measured between the cold loads),
-  // and the figures swing with it. The asserts are regression guards that scale with that
-  // baseline, so a slower CI machine does not fail them and a lost first frame (first paint
-  // only when the app paints) does. What is asserted exactly is that the first paint is the
-  // diagram.
+  // (warm painted). Whether they were met as they are is reported (artifacts/performance.json,
+  // `budgetsMet`). What is asserted is the same budgets scaled to this machine at this minute:
+  // a one-line page alone takes 52 to 112 ms to its first paint in a new context here, depending
+  // on the day and the minute (`baselineFirstPaintMs`, measured between the cold loads), and the
+  // figures move with it. The budgets hold as they are on a machine whose one-line page paints
+  // in `REFERENCE_FLOOR_MS`, and grow in proportion above it. That floor is calibrated on the
+  // 19 runs of this test with their floor in the README (Performance; quiet, busy and CI runs
+  // over several days): the largest ratios to the floor seen were 3.14 (visible), 7.5
+  // (interactive) and 1.96 (warm), against 3.49, 9.3 and 3.49 allowed. What is asserted exactly is that the first paint is the diagram.
   results.budgetsMet = {
     coldVisible150: results.coldVisibleMs <= 150,
     coldInteractive400: results.coldInteractiveMs <= 400,
     warmPainted150: results.warmPaintedMs <= 150,
   };
   const b = results.baselineFirstPaintMs;
-  results.guardsMs = { coldVisible: Math.max(400, 4 * b), coldInteractive: Math.max(1000, 10 * b), warmPainted: Math.max(300, 4 * b) };
-  assert.ok(results.coldVisibleMs <= results.guardsMs.coldVisible, `cold: diagram visible after ${results.coldVisibleMs} ms (baseline ${b} ms)`);
-  assert.ok(results.coldInteractiveMs <= results.guardsMs.coldInteractive, `cold: interactive after ${results.coldInteractiveMs} ms (baseline ${b} ms)`);
-  assert.ok(results.warmPaintedMs <= results.guardsMs.warmPainted, `warm: painted after ${results.warmPaintedMs} ms (baseline ${b} ms)`);
+  const scale = Math.max(1, b / REFERENCE_FLOOR_MS);
+  results.budgetsScaledMs = { coldVisible: Math.round(150 * scale), coldInteractive: Math.round(400 * scale), warmPainted: Math.round(150 * scale) };
+  const budgets = results.budgetsScaledMs;
+  assert.ok(results.coldVisibleMs <= budgets.coldVisible, `cold: diagram visible after ${results.coldVisibleMs} ms, budget ${budgets.coldVisible} ms here (one-line page ${b} ms)`);
+  assert.ok(results.coldInteractiveMs <= budgets.coldInteractive, `cold: interactive after ${results.coldInteractiveMs} ms, budget ${budgets.coldInteractive} ms here (one-line page ${b} ms)`);
+  assert.ok(results.warmPaintedMs <= budgets.warmPainted, `warm: painted after ${results.warmPaintedMs} ms, budget ${budgets.warmPainted} ms here (one-line page ${b} ms)`);
 });
 
 /** The most wasm code (function bodies, bytes) a cold start may compile in its first 1.5 s (the
- *  diagram painted, the first live poll in): 802.4–803.6 KB, 2,187–2,194 of 5,754 functions, on
+ *  diagram painted, the first live poll in): 802.4–804.0 KB, 2,187–2,194 of 5,754 functions, on
  *  2026-12-02. The start is compile-bound (README, Performance), and unlike the timings this does not
  *  depend on the machine's load, so it is asserted exactly. A guard like the size guard: raise
  *  it knowingly (`make startup-code` names what a start compiles, by crate and function). */
