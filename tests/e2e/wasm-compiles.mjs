@@ -22,27 +22,37 @@ export async function launchCompileTracer() {
   ], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const output = { text: '' };
   const exited = new Promise((resolve) => chrome.once('exit', resolve));
-  const endpoint = await new Promise((resolve, reject) => {
-    const read = (chunk) => {
-      output.text += chunk;
-      const ws = output.text.match(/DevTools listening on (ws:\S+)/);
-      if (ws) resolve(ws[1]);
-    };
-    chrome.stdout.on('data', read);
-    chrome.stderr.on('data', read);
-    exited.then((code) => reject(new Error(`chromium exited (${code}) before it listened`)));
-  });
-  const browser = await chromium.connectOverCDP(endpoint);
+  // The whole process group (its own, `detached`): the renderers and helpers too, which
+  // otherwise write to the profile for a moment after the browser process has gone.
+  const stop = async () => {
+    try { process.kill(-chrome.pid, 'SIGTERM'); } catch { chrome.kill(); }
+    await exited;
+    rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+  };
+  let browser;
+  try {
+    const endpoint = await new Promise((resolve, reject) => {
+      const read = (chunk) => {
+        output.text += chunk;
+        const ws = output.text.match(/DevTools listening on (ws:\S+)/);
+        if (ws) resolve(ws[1]);
+      };
+      chrome.stdout.on('data', read);
+      chrome.stderr.on('data', read);
+      exited.then((code) => reject(new Error(`chromium exited (${code}) before it listened`)));
+      setTimeout(() => reject(new Error('chromium did not listen within 30 s')), 30000).unref();
+    });
+    browser = await chromium.connectOverCDP(endpoint, { timeout: 30000 });
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   return {
     browser,
     output,
     async close() {
       await browser.close().catch(() => {});
-      // The whole process group (its own, `detached`): the renderers and helpers too, which
-      // otherwise write to the profile for a moment after the browser process has gone.
-      try { process.kill(-chrome.pid, 'SIGTERM'); } catch { chrome.kill(); }
-      await exited;
-      rmSync(profile, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
+      await stop();
     },
   };
 }
